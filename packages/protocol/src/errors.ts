@@ -1,0 +1,115 @@
+/**
+ * Stable, machine-readable error codes. They appear as `error` in JSON error
+ * bodies and as `code` in `RUN_ERROR` events.
+ */
+export type ErrorCode =
+  // request errors (before streaming; 4xx)
+  | "invalid_json"
+  | "invalid_request"
+  | "unknown_agent"
+  | "unsupported_media_type"
+  | "payload_too_large"
+  | "not_found"
+  | "method_not_allowed"
+  | "middleware_rejected"
+  | "middleware_error"
+  // provider errors (RUN_ERROR)
+  | "auth_error"
+  | "rate_limited"
+  | "provider_unavailable"
+  | "provider_bad_request"
+  | "provider_error"
+  | "timeout"
+  // run errors
+  | "aborted"
+  | "configuration_error"
+  | "internal_error";
+
+export interface CopilotRuntimeErrorOptions {
+  /** HTTP status used when the error is answered before streaming. */
+  status?: number;
+  cause?: unknown;
+}
+
+/** Base class of every error Copilot Runtime reports. Its message is safe to show to a client. */
+export class CopilotRuntimeError extends Error {
+  override name = "CopilotRuntimeError";
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  constructor(code: ErrorCode, message: string, options: CopilotRuntimeErrorOptions = {}) {
+    super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
+    this.code = code;
+    this.status = options.status ?? 500;
+  }
+}
+
+/** A malformed request: answered with a 4xx JSON body before anything is streamed. */
+export class RequestError extends CopilotRuntimeError {
+  override name = "RequestError";
+  constructor(code: ErrorCode, message: string, options: CopilotRuntimeErrorOptions = {}) {
+    super(code, message, { status: 400, ...options });
+  }
+}
+
+/** A misuse of the API by the developer (bad action definition, missing option). */
+export class ConfigurationError extends CopilotRuntimeError {
+  override name = "ConfigurationError";
+  constructor(message: string, options: CopilotRuntimeErrorOptions = {}) {
+    super("configuration_error", message, options);
+  }
+}
+
+export type ProviderErrorCode =
+  | "auth_error"
+  | "rate_limited"
+  | "provider_unavailable"
+  | "provider_bad_request"
+  | "provider_error"
+  | "timeout";
+
+export interface ProviderErrorOptions extends CopilotRuntimeErrorOptions {
+  /** The provider name, e.g. "openai". */
+  provider: string;
+  /** HTTP status the provider answered with, when there was one. */
+  providerStatus?: number;
+  /** Seconds the provider asked to wait (from `retry-after`). */
+  retryAfter?: number;
+}
+
+/**
+ * An LLM provider failed. Adapters throw it (or yield it as an `error` part);
+ * its message never contains the API key.
+ */
+export class ProviderError extends CopilotRuntimeError {
+  override name = "ProviderError";
+  override readonly code: ProviderErrorCode;
+  readonly provider: string;
+  readonly providerStatus: number | undefined;
+  readonly retryAfter: number | undefined;
+
+  constructor(code: ProviderErrorCode, message: string, options: ProviderErrorOptions) {
+    super(code, message, { status: options.status ?? 502, cause: options.cause });
+    this.code = code;
+    this.provider = options.provider;
+    this.providerStatus = options.providerStatus;
+    this.retryAfter = options.retryAfter;
+  }
+}
+
+/** The code a provider HTTP status maps to. */
+export function providerErrorCodeForStatus(status: number | undefined): ProviderErrorCode {
+  if (status === 401 || status === 403) return "auth_error";
+  if (status === 429) return "rate_limited";
+  if (status === 408 || status === 504) return "timeout";
+  if (status === 502 || status === 503 || status === 529) return "provider_unavailable";
+  if (status != null && status >= 400 && status < 500) return "provider_bad_request";
+  return "provider_error";
+}
+
+export function isAbortError(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error.name === "AbortError" || error.name === "APIUserAbortError" || (error as { code?: unknown }).code === "ABORT_ERR")
+  );
+}

@@ -1,0 +1,22 @@
+import type { BaseEvent } from "@ag-ui/core";
+
+/** Response headers of an AG-UI event stream. */
+export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  "content-type": "text/event-stream",
+  "cache-control": "no-cache, no-transform",
+  connection: "keep-alive",
+  "x-accel-buffering": "no",
+});
+
+/**
+ * One SSE frame: `data: <one-line JSON>\n\n`. `JSON.stringify` escapes
+ * newlines inside strings and drops `undefined`, so optional fields are absent.
+ */
+export function encodeSSE(event: BaseEvent): string {
+  return `data: ${JSON.stringify(event)}\n\n`;
+}
+
+/** A comment frame (`: ping`), ignored by clients; useful as a keep-alive. */
+export function encodeSSEComment(text = "ping"): string {
+  return `: ${text.replace(/[\r\n]+/g, " ")}\n\n`;
+}

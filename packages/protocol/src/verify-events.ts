@@ -1,0 +1,179 @@
+import { EventType, type BaseEvent } from "@ag-ui/core";
+
+/** A stream broke the AG-UI ordering rules. */
+export class EventOrderError extends Error {
+  override name = "EventOrderError";
+  readonly index: number;
+  readonly event: BaseEvent | undefined;
+  constructor(message: string, index: number, event?: BaseEvent) {
+    super(`event #${index}${event ? ` (${event.type})` : ""}: ${message}`);
+    this.index = index;
+    this.event = event;
+  }
+}
+
+// Fields whose value may legitimately be JSON null.
+const NULLABLE_FIELDS = new Set(["snapshot", "value", "event"]);
+
+export interface EventVerifier {
+  /** Checks one more event; throws `EventOrderError` on a violation. */
+  push(event: BaseEvent): void;
+  /** Checks that the stream ended properly (exactly one terminal event, last). */
+  end(): void;
+}
+
+/**
+ * A state machine enforcing what the real AG-UI clients enforce, plus the
+ * runtime's own stricter rules: the first event is `RUN_STARTED`; exactly one
+ * `RUN_FINISHED`/`RUN_ERROR`, last; text messages, tool calls and reasoning
+ * messages are opened before use and closed before `RUN_FINISHED`; tool calls
+ * carry `parentMessageId`; a `TOOL_CALL_RESULT` answers a finished tool call;
+ * optional fields are absent, never `null`; timestamps are integers.
+ * For tests: the runtime never runs it on the hot path.
+ */
+export function createEventVerifier(): EventVerifier {
+  let index = -1;
+  let started = false;
+  let terminal: string | undefined;
+  const openText = new Set<string>();
+  const openTools = new Set<string>();
+  const endedTools = new Set<string>();
+  const openReasoning = new Set<string>();
+  const openSteps = new Set<string>();
+  const resultIds = new Set<string>();
+
+  const fail = (message: string, event?: BaseEvent): never => {
+    throw new EventOrderError(message, index, event);
+  };
+  const str = (event: BaseEvent, field: string): string => {
+    const value = (event as unknown as Record<string, unknown>)[field];
+    if (typeof value !== "string" || value === "") fail(`"${field}" must be a non-empty string`, event);
+    return value as string;
+  };
+
+  return {
+    push(event) {
+      index++;
+      if (event == null || typeof event !== "object" || typeof event.type !== "string") {
+        fail("not an event object with a string type");
+      }
+      for (const [key, value] of Object.entries(event)) {
+        if (value === null && !NULLABLE_FIELDS.has(key)) fail(`field "${key}" is null; optional fields must be absent`, event);
+      }
+      if (event.timestamp !== undefined && !Number.isInteger(event.timestamp)) fail("timestamp must be an integer", event);
+      if (terminal !== undefined) fail(`nothing may follow the terminal ${terminal}`, event);
+      if (!started && event.type !== EventType.RUN_STARTED) fail("the first event must be RUN_STARTED", event);
+
+      switch (event.type) {
+        case EventType.RUN_STARTED:
+          if (started) fail("RUN_STARTED sent twice", event);
+          str(event, "threadId");
+          str(event, "runId");
+          started = true;
+          break;
+        case EventType.RUN_FINISHED: {
+          const open = [...openText, ...openTools, ...openReasoning, ...openSteps];
+          if (open.length > 0) fail(`RUN_FINISHED while still open: ${open.join(", ")}`, event);
+          terminal = event.type;
+          break;
+        }
+        case EventType.RUN_ERROR:
+          str(event, "message");
+          terminal = event.type;
+          break;
+        case EventType.TEXT_MESSAGE_START: {
+          const id = str(event, "messageId");
+          if (openText.has(id)) fail(`text message ${id} is already open`, event);
+          openText.add(id);
+          break;
+        }
+        case EventType.TEXT_MESSAGE_CONTENT: {
+          const id = str(event, "messageId");
+          if (!openText.has(id)) fail(`no open text message ${id}`, event);
+          if (typeof (event as unknown as { delta: unknown }).delta !== "string") fail("delta must be a string", event);
+          break;
+        }
+        case EventType.TEXT_MESSAGE_END: {
+          const id = str(event, "messageId");
+          if (!openText.delete(id)) fail(`no open text message ${id}`, event);
+          break;
+        }
+        case EventType.TOOL_CALL_START: {
+          const id = str(event, "toolCallId");
+          str(event, "toolCallName");
+          str(event, "parentMessageId");
+          if (openTools.has(id) || endedTools.has(id)) fail(`tool call ${id} started twice`, event);
+          openTools.add(id);
+          break;
+        }
+        case EventType.TOOL_CALL_ARGS: {
+          const id = str(event, "toolCallId");
+          if (!openTools.has(id)) fail(`no open tool call ${id}`, event);
+          if (typeof (event as unknown as { delta: unknown }).delta !== "string") fail("delta must be a string", event);
+          break;
+        }
+        case EventType.TOOL_CALL_END: {
+          const id = str(event, "toolCallId");
+          if (!openTools.delete(id)) fail(`no open tool call ${id}`, event);
+          endedTools.add(id);
+          break;
+        }
+        case EventType.TOOL_CALL_RESULT: {
+          const id = str(event, "toolCallId");
+          const messageId = str(event, "messageId");
+          if (!endedTools.has(id)) fail(`result for tool call ${id}, which was not started and ended in this run`, event);
+          if (resultIds.has(id)) fail(`second result for tool call ${id}`, event);
+          if (typeof (event as unknown as { content: unknown }).content !== "string") fail("content must be a string", event);
+          resultIds.add(id);
+          if (messageId === id) fail("the result's messageId must differ from the toolCallId", event);
+          break;
+        }
+        case EventType.REASONING_MESSAGE_START: {
+          const id = str(event, "messageId");
+          if (openReasoning.has(id)) fail(`reasoning message ${id} is already open`, event);
+          openReasoning.add(id);
+          break;
+        }
+        case EventType.REASONING_MESSAGE_CONTENT: {
+          const id = str(event, "messageId");
+          if (!openReasoning.has(id)) fail(`no open reasoning message ${id}`, event);
+          break;
+        }
+        case EventType.REASONING_MESSAGE_END: {
+          const id = str(event, "messageId");
+          if (!openReasoning.delete(id)) fail(`no open reasoning message ${id}`, event);
+          break;
+        }
+        case EventType.REASONING_START:
+          openReasoning.add(`span:${str(event, "messageId")}`);
+          break;
+        case EventType.REASONING_END:
+          if (!openReasoning.delete(`span:${str(event, "messageId")}`)) fail("no open reasoning span", event);
+          break;
+        case EventType.STEP_STARTED: {
+          const name = str(event, "stepName");
+          if (openSteps.has(name)) fail(`step ${name} is already open`, event);
+          openSteps.add(name);
+          break;
+        }
+        case EventType.STEP_FINISHED:
+          if (!openSteps.delete(str(event, "stepName"))) fail("no open step of that name", event);
+          break;
+        default:
+          break;
+      }
+    },
+    end() {
+      index++;
+      if (!started) fail("the stream carried no events");
+      if (terminal === undefined) fail("the stream ended without RUN_FINISHED or RUN_ERROR");
+    },
+  };
+}
+
+/** Verifies a whole recorded stream. Throws `EventOrderError` on the first violation. */
+export function verifyEvents(events: readonly BaseEvent[]): void {
+  const verifier = createEventVerifier();
+  for (const event of events) verifier.push(event);
+  verifier.end();
+}
