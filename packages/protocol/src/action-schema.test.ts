@@ -135,13 +135,13 @@ describe("normalizeAction", () => {
   });
 
   it.each([
-    [{ name: "has space", handler: () => 1 }, /Invalid action name "has space"/],
-    [{ name: "x".repeat(65), handler: () => 1 }, /Invalid action name/],
+    [{ name: "has space", handler: (): number => 1 }, /Invalid action name "has space"/],
+    [{ name: "x".repeat(65), handler: (): number => 1 }, /Invalid action name/],
     [{ name: "nohandler" }, /Action "nohandler" has no handler function/],
-    [{ name: "str", parameters: { type: "string" }, handler: () => 1 }, /must describe an object/],
-    [{ name: "zod", parameters: z.string(), handler: () => 1 }, /must be an object schema/],
-    [{ name: "zod3", parameters: { _def: {}, safeParse: () => 1 }, handler: () => 1 }, /zod 3 schemas are not supported/],
-    [{ name: "weird", parameters: 42, handler: () => 1 }, /parameters must be/],
+    [{ name: "str", parameters: { type: "string" }, handler: (): number => 1 }, /must describe an object/],
+    [{ name: "zod", parameters: z.string(), handler: (): number => 1 }, /must be an object schema/],
+    [{ name: "zod3", parameters: { _def: {}, safeParse: () => 1 }, handler: (): number => 1 }, /zod 3 schemas are not supported/],
+    [{ name: "weird", parameters: 42, handler: (): number => 1 }, /parameters must be/],
   ])("rejects a malformed definition %#", (definition, message) => {
     expect(() => normalizeAction(definition as never)).toThrow(ConfigurationError);
     expect(() => normalizeAction(definition as never)).toThrow(message);

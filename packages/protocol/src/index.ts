@@ -1,4 +1,7 @@
-export * from "./agui.js";
+// AG-UI 1.0 types, the EventType enum and helpers, re-exported so adapters and
+// hosts need only this package. (Kept in the entry file: bundlers keep a
+// top-level `export *` of an external module as a real re-export.)
+export * from "@ag-ui/core";
 export * from "./action.js";
 export * from "./action-schema.js";
 export * from "./errors.js";

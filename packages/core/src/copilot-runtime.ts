@@ -1,0 +1,355 @@
+import {
+  ConfigurationError,
+  CopilotRuntimeError,
+  RequestError,
+  isPlainObject,
+  normalizeAction,
+  type ActionDefinition,
+  type AdapterTool,
+  type BaseEvent,
+  type NormalizedAction,
+  type ObjectJSONSchema,
+  type RunAgentInput,
+  type RuntimeInfo,
+  type ServiceAdapter,
+  type SingleRouteEnvelope,
+} from "@copilot-runtime/protocol";
+import { errorResponse, eventStreamResponse, jsonResponse } from "./http-response.js";
+import type { CopilotRuntimeMiddleware, ErrorReport, OnBeforeRequestOptions } from "./middleware.js";
+import { readJsonBody } from "./request-body.js";
+import { matchRoute, normalizeBasePath } from "./router.js";
+import { modelParametersFrom, parseRunAgentInput } from "./run-input.js";
+import { runLoop, type RunRecord } from "./run-loop.js";
+
+declare const __PACKAGE_VERSION__: string;
+export const VERSION: string = typeof __PACKAGE_VERSION__ === "string" ? __PACKAGE_VERSION__ : "0.0.0-dev";
+
+export const DEFAULT_AGENT_ID = "default";
+export const DEFAULT_MAX_STEPS = 8;
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface ActionsContext {
+  properties: Record<string, unknown>;
+  url: string | undefined;
+}
+
+export type ActionsOption =
+  | readonly ActionDefinition[]
+  | ((context: ActionsContext) => readonly ActionDefinition[] | Promise<readonly ActionDefinition[]>);
+
+export interface CopilotRuntimeOptions {
+  /** Server-side actions, or a function evaluated per request. */
+  actions?: ActionsOption;
+  middleware?: CopilotRuntimeMiddleware;
+  /** LLM calls per run, server action round trips included. Default 8. */
+  maxSteps?: number;
+  /** Largest accepted request body in bytes. Default 4 MiB. */
+  maxBodyBytes?: number;
+  /** Called for every error: failed actions, failed runs, failing middleware. Never required. */
+  onError?: (report: ErrorReport) => void;
+}
+
+export interface HandlerOptions {
+  serviceAdapter: ServiceAdapter;
+  /** Where the runtime is mounted, e.g. "/api/copilotkit". Without it, routes match by suffix. */
+  basePath?: string;
+}
+
+/** A run request for programmatic use (no HTTP). */
+export interface CopilotRuntimeRequest {
+  /** An AG-UI `RunAgentInput`; validated like an HTTP body. */
+  input: RunAgentInput | unknown;
+  serviceAdapter: ServiceAdapter;
+  agentId?: string;
+  url?: string;
+  signal?: AbortSignal;
+}
+
+interface PreparedRun {
+  events: AsyncGenerator<BaseEvent>;
+  abort: () => void;
+}
+
+function validateMaxSteps(value: number | undefined): number {
+  if (value == null) return DEFAULT_MAX_STEPS;
+  if (!Number.isInteger(value) || value < 1) throw new ConfigurationError(`maxSteps must be a positive integer, got ${value}.`);
+  return value;
+}
+
+const EMPTY_OBJECT_SCHEMA: ObjectJSONSchema = { type: "object", properties: {} };
+
+/**
+ * The runtime: validates requests, runs the LLM + server actions loop through
+ * a `ServiceAdapter`, and streams AG-UI events. Its HTTP surface is a WHATWG
+ * fetch handler; framework bindings are thin wrappers around it.
+ */
+export class CopilotRuntime {
+  private readonly options: CopilotRuntimeOptions;
+  private readonly maxSteps: number;
+  private readonly maxBodyBytes: number;
+  private readonly staticActions: NormalizedAction[] | undefined;
+
+  constructor(options: CopilotRuntimeOptions = {}) {
+    this.options = options;
+    this.maxSteps = validateMaxSteps(options.maxSteps);
+    this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    if (options.actions != null && typeof options.actions !== "function" && !Array.isArray(options.actions)) {
+      throw new ConfigurationError("`actions` must be an array of actions or a function returning one.");
+    }
+    this.staticActions =
+      options.actions == null ? [] : Array.isArray(options.actions) ? normalizeActions(options.actions) : undefined;
+  }
+
+  /** A fetch handler serving `GET {base}/info`, `POST {base}/agent/{id}/run` and the single-route envelope `POST {base}`. */
+  handler(options: HandlerOptions): (request: Request) => Promise<Response> {
+    if (options?.serviceAdapter == null || typeof options.serviceAdapter.stream !== "function") {
+      throw new ConfigurationError("handler() needs a serviceAdapter (e.g. new OpenAIAdapter()).");
+    }
+    const basePath = normalizeBasePath(options.basePath);
+    return (request) => this.handle(request, options.serviceAdapter, basePath);
+  }
+
+  /** Answers one request (the seed's `copilotKit.response(req, new OpenAIAdapter())`). Routes match by suffix. */
+  response(request: Request, serviceAdapter: ServiceAdapter): Promise<Response> {
+    return this.handler({ serviceAdapter })(request);
+  }
+
+  /**
+   * Runs the agent for a `RunAgentInput` and yields its AG-UI events.
+   * Invalid input or a rejecting `onBeforeRequest` throw before the first event.
+   */
+  async *process(request: CopilotRuntimeRequest): AsyncGenerator<BaseEvent> {
+    const input = parseRunAgentInput(request.input);
+    this.assertAgent(request.agentId ?? DEFAULT_AGENT_ID);
+    const run = await this.prepareRun(input, request.serviceAdapter, request.url, request.signal);
+    try {
+      yield* run.events;
+    } finally {
+      run.abort();
+    }
+  }
+
+  private async handle(request: Request, adapter: ServiceAdapter, basePath: string | undefined): Promise<Response> {
+    try {
+      const route = matchRoute(request, basePath);
+      switch (route.kind) {
+        case "info":
+          return jsonResponse(await this.info(request.url));
+        case "run":
+          this.assertAgent(route.agentId);
+          return await this.runResponse(parseRunAgentInput(await readJsonBody(request, this.maxBodyBytes)), adapter, request);
+        case "connect":
+          this.assertAgent(route.agentId);
+          await readJsonBody(request, this.maxBodyBytes);
+          return connectResponse();
+        case "stop":
+          this.assertAgent(route.agentId);
+          return jsonResponse({ stopped: false, message: `No active run on thread ${route.threadId}.` });
+        case "envelope":
+          return await this.handleEnvelope(await readJsonBody(request, this.maxBodyBytes), adapter, request);
+        case "method_not_allowed":
+          return errorResponse(
+            new RequestError("method_not_allowed", `Method ${request.method} is not allowed here; use ${route.allow.join(", ")}.`, {
+              status: 405,
+            }),
+            { allow: route.allow.join(", ") },
+          );
+        default:
+          return errorResponse(new RequestError("not_found", `No route for ${request.method} ${new URL(request.url).pathname}.`, { status: 404 }));
+      }
+    } catch (error) {
+      if (!(error instanceof CopilotRuntimeError) || error.status >= 500) this.report({ error, source: "request" });
+      return errorResponse(error);
+    }
+  }
+
+  private async handleEnvelope(body: unknown, adapter: ServiceAdapter, request: Request): Promise<Response> {
+    if (!isPlainObject(body) || typeof body.method !== "string") {
+      throw new RequestError("invalid_request", 'Invalid request: expected a single-route envelope { "method": "...", "params": {...}, "body": {...} }.');
+    }
+    const envelope = body as unknown as SingleRouteEnvelope;
+    const params = isPlainObject(envelope.params) ? envelope.params : {};
+    const agentId = typeof params.agentId === "string" ? params.agentId : DEFAULT_AGENT_ID;
+    switch (envelope.method) {
+      case "info":
+        return jsonResponse(await this.info(request.url));
+      case "agent/run":
+        this.assertAgent(agentId);
+        return this.runResponse(parseRunAgentInput(envelope.body), adapter, request);
+      case "agent/connect":
+        this.assertAgent(agentId);
+        return connectResponse();
+      case "agent/stop":
+        this.assertAgent(agentId);
+        return jsonResponse({ stopped: false, message: "No active run on this thread." });
+      default:
+        throw new RequestError(
+          "invalid_request",
+          `Unknown method ${JSON.stringify(envelope.method)}; expected one of: info, agent/run, agent/connect, agent/stop.`,
+        );
+    }
+  }
+
+  private assertAgent(agentId: string): void {
+    if (agentId !== DEFAULT_AGENT_ID) {
+      throw new RequestError("unknown_agent", `Unknown agent ${JSON.stringify(agentId)}. Available agents: ${DEFAULT_AGENT_ID}.`);
+    }
+  }
+
+  private async runResponse(input: RunAgentInput, adapter: ServiceAdapter, request: Request): Promise<Response> {
+    const run = await this.prepareRun(input, adapter, request.url, request.signal);
+    return eventStreamResponse(run.events, run.abort);
+  }
+
+  private async resolveActions(properties: Record<string, unknown>, url: string | undefined): Promise<NormalizedAction[]> {
+    if (this.staticActions) return this.staticActions;
+    const factory = this.options.actions as Extract<ActionsOption, (context: ActionsContext) => unknown>;
+    const actions = await factory({ properties, url });
+    if (!Array.isArray(actions)) throw new ConfigurationError("The `actions` function must return an array of actions.");
+    return normalizeActions(actions);
+  }
+
+  private async prepareRun(
+    input: RunAgentInput,
+    adapter: ServiceAdapter,
+    url: string | undefined,
+    outerSignal: AbortSignal | undefined,
+  ): Promise<PreparedRun> {
+    const properties = isPlainObject(input.forwardedProps) ? input.forwardedProps : {};
+    const parameters = modelParametersFrom(input.forwardedProps);
+    const actions = await this.resolveActions(properties, url);
+
+    const actionMap = new Map(actions.map((action) => [action.name, action]));
+    const tools: AdapterTool[] = actions.map((action) => ({
+      name: action.name,
+      description: action.description,
+      parameters: action.parameters,
+    }));
+    const frontendToolNames = new Set<string>();
+    for (const tool of input.tools ?? []) {
+      if (actionMap.has(tool.name) || frontendToolNames.has(tool.name)) continue; // a server action wins a name clash
+      frontendToolNames.add(tool.name);
+      const schema = isPlainObject(tool.parameters) && tool.parameters.type === "object"
+        ? ({ properties: {}, ...tool.parameters } as ObjectJSONSchema)
+        : EMPTY_OBJECT_SCHEMA;
+      tools.push({ name: tool.name, description: tool.description, parameters: schema });
+    }
+
+    const hookBase: OnBeforeRequestOptions = {
+      threadId: input.threadId,
+      runId: input.runId,
+      inputMessages: input.messages,
+      properties,
+      url,
+    };
+    const middleware = this.options.middleware;
+    if (middleware?.onBeforeRequest) {
+      try {
+        await middleware.onBeforeRequest({ ...hookBase });
+      } catch (error) {
+        this.report({ error, source: "middleware", threadId: input.threadId, runId: input.runId });
+        if (error instanceof CopilotRuntimeError) throw error;
+        const detail = error instanceof Error ? error.message : String(error);
+        throw new CopilotRuntimeError("middleware_error", `The request was rejected by onBeforeRequest: ${detail}`, {
+          status: 500,
+          cause: error,
+        });
+      }
+    }
+
+    const controller = new AbortController();
+    const signal = outerSignal ? AbortSignal.any([outerSignal, controller.signal]) : controller.signal;
+    const record: RunRecord = { outputMessages: [], usage: {} };
+    const loop = runLoop(
+      {
+        input,
+        adapter,
+        actions: actionMap,
+        tools,
+        frontendToolNames,
+        parameters,
+        properties,
+        url,
+        maxSteps: this.maxSteps,
+        signal,
+        onActionError: (error) => this.report({ error, source: "action", threadId: input.threadId, runId: input.runId }),
+      },
+      record,
+    );
+
+    let afterCalled = false;
+    const afterRun = () => {
+      if (afterCalled) return;
+      afterCalled = true;
+      if (record.error) this.report({ error: record.error.cause ?? record.error, source: "run", threadId: input.threadId, runId: input.runId });
+      const onAfterRequest = middleware?.onAfterRequest;
+      if (!onAfterRequest) return;
+      const payload = { ...hookBase, outputMessages: record.outputMessages, ...(record.error ? { error: record.error } : {}) };
+      void Promise.resolve()
+        .then(() => onAfterRequest(payload))
+        .catch((error: unknown) => this.report({ error, source: "middleware", threadId: input.threadId, runId: input.runId }));
+    };
+
+    async function* events(): AsyncGenerator<BaseEvent> {
+      try {
+        yield* loop;
+      } finally {
+        if (!afterCalled && record.error === undefined && signal.aborted) {
+          record.error = { code: "aborted", message: "The client went away before the run ended." };
+        }
+        afterRun();
+      }
+    }
+
+    return {
+      events: events(),
+      abort: () => controller.abort(),
+    };
+  }
+
+  private async info(url: string | undefined): Promise<RuntimeInfo> {
+    let actions: NormalizedAction[] = [];
+    try {
+      actions = await this.resolveActions({}, url);
+    } catch (error) {
+      this.report({ error, source: "request" });
+    }
+    return {
+      version: VERSION,
+      agents: {
+        [DEFAULT_AGENT_ID]: {
+          name: DEFAULT_AGENT_ID,
+          description: "The LLM with the runtime's server actions and the app's frontend tools.",
+          className: "CopilotRuntime",
+        },
+      },
+      actions: actions.map((action) => ({ name: action.name, description: action.description, parameters: action.parameters })),
+      audioFileTranscriptionEnabled: false,
+      mode: "sse",
+      telemetryDisabled: true,
+    };
+  }
+
+  private report(report: ErrorReport): void {
+    try {
+      this.options.onError?.(report);
+    } catch {
+      // an error reporter that fails must not break the request
+    }
+  }
+}
+
+function normalizeActions(definitions: readonly ActionDefinition[]): NormalizedAction[] {
+  const actions = definitions.map((definition) => normalizeAction(definition));
+  const seen = new Set<string>();
+  for (const action of actions) {
+    if (seen.has(action.name)) throw new ConfigurationError(`Two actions are named "${action.name}"; action names must be unique.`);
+    seen.add(action.name);
+  }
+  return actions;
+}
+
+/** `connect` without a run store: there is nothing to replay, so the stream ends at once. */
+function connectResponse(): Response {
+  return eventStreamResponse((async function* () {})(), () => undefined);
+}

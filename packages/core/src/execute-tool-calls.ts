@@ -1,0 +1,150 @@
+import { EventType, isPlainObject, type ActionContext, type BaseEvent, type NormalizedAction } from "@copilot-runtime/protocol";
+import { EventChannel } from "./event-channel.js";
+
+export interface PendingToolCall {
+  id: string;
+  name: string;
+  args: string;
+}
+
+export interface ToolCallOutcome {
+  call: PendingToolCall;
+  resultMessageId: string;
+  content: string;
+  /** Text the handler streamed, emitted as its own assistant message. */
+  streamedMessage?: { id: string; content: string };
+}
+
+export interface ExecuteOptions {
+  actions: ReadonlyMap<string, NormalizedAction>;
+  context: Omit<ActionContext, "toolCallId">;
+  onActionError: (error: unknown, call: PendingToolCall) => void;
+}
+
+const NO_VALUE = "The action completed and returned no value.";
+
+function errorText(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `Error: ${message}`;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return value != null && typeof value === "object" && Symbol.asyncIterator in value;
+}
+
+function stringify(value: unknown): string {
+  if (value === undefined || value === null) return NO_VALUE;
+  if (typeof value === "string") return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function parseArguments(call: PendingToolCall): { ok: true; value: Record<string, unknown> } | { ok: false; message: string } {
+  const text = call.args.trim();
+  if (text === "") return { ok: true, value: {} };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return { ok: false, message: `Error: the arguments for "${call.name}" are not valid JSON (${detail}). Call it again with a JSON object.` };
+  }
+  if (!isPlainObject(parsed)) {
+    return { ok: false, message: `Error: the arguments for "${call.name}" must be a JSON object.` };
+  }
+  return { ok: true, value: parsed };
+}
+
+async function runOne(call: PendingToolCall, options: ExecuteOptions, channel: EventChannel<BaseEvent>): Promise<ToolCallOutcome> {
+  const resultMessageId = crypto.randomUUID();
+  const action = options.actions.get(call.name);
+  if (action === undefined) {
+    return { call, resultMessageId, content: `Error: there is no tool named "${call.name}".` };
+  }
+  const parsed = parseArguments(call);
+  if (!parsed.ok) return { call, resultMessageId, content: parsed.message };
+  const checked = action.parseArgs(parsed.value);
+  if (!checked.ok) return { call, resultMessageId, content: `Error: ${checked.message}` };
+
+  try {
+    const result: unknown = await action.invoke(checked.value, { ...options.context, toolCallId: call.id });
+    if (typeof result === "string") return { call, resultMessageId, content: result };
+    if (!isAsyncIterable(result)) return { call, resultMessageId, content: stringify(result) };
+
+    // A streamed result: forward it to the client as it comes, as a text message.
+    const messageId = crypto.randomUUID();
+    let content = "";
+    let opened = false;
+    try {
+      for await (const chunk of result) {
+        if (options.context.signal.aborted) break;
+        const delta = typeof chunk === "string" ? chunk : stringify(chunk);
+        if (delta === "") continue;
+        if (!opened) {
+          channel.push({ type: EventType.TEXT_MESSAGE_START, messageId, role: "assistant" } as BaseEvent);
+          opened = true;
+        }
+        content += delta;
+        channel.push({ type: EventType.TEXT_MESSAGE_CONTENT, messageId, delta } as BaseEvent);
+      }
+    } finally {
+      if (opened) channel.push({ type: EventType.TEXT_MESSAGE_END, messageId } as BaseEvent);
+    }
+    return {
+      call,
+      resultMessageId,
+      content: content === "" ? NO_VALUE : content,
+      ...(opened ? { streamedMessage: { id: messageId, content } } : {}),
+    };
+  } catch (error) {
+    try {
+      options.onActionError(error, call);
+    } catch {
+      // a failing error reporter must not change the result
+    }
+    return { call, resultMessageId, content: errorText(error) };
+  }
+}
+
+/**
+ * Runs the server-side tool calls of one LLM step in parallel. Yields their
+ * events (streamed text, then each `TOOL_CALL_RESULT` as it completes) and
+ * returns the outcomes in call order. A handler that throws or arguments that
+ * are not a JSON object become an error result for the LLM, never a crash.
+ */
+export async function* executeToolCalls(
+  calls: readonly PendingToolCall[],
+  options: ExecuteOptions,
+): AsyncGenerator<BaseEvent, ToolCallOutcome[]> {
+  if (calls.length === 0) return [];
+  const channel = new EventChannel<BaseEvent>();
+  const outcomes: (ToolCallOutcome | undefined)[] = calls.map(() => undefined);
+  let pending = calls.length;
+  const signal = options.context.signal;
+  const onAbort = () => channel.close();
+  signal.addEventListener("abort", onAbort, { once: true });
+
+  calls.forEach((call, index) => {
+    void runOne(call, options, channel)
+      .catch((error: unknown): ToolCallOutcome => ({ call, resultMessageId: crypto.randomUUID(), content: errorText(error) }))
+      .then((outcome) => {
+      outcomes[index] = outcome;
+      channel.push({
+        type: EventType.TOOL_CALL_RESULT,
+        messageId: outcome.resultMessageId,
+        toolCallId: call.id,
+        content: outcome.content,
+      } as BaseEvent);
+      if (--pending === 0) channel.close();
+    });
+  });
+  try {
+    yield* channel;
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+  return outcomes.filter((outcome): outcome is ToolCallOutcome => outcome !== undefined);
+}

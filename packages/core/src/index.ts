@@ -1,0 +1,33 @@
+export {
+  CopilotRuntime,
+  DEFAULT_AGENT_ID,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_STEPS,
+  VERSION,
+  type ActionsContext,
+  type ActionsOption,
+  type CopilotRuntimeOptions,
+  type CopilotRuntimeRequest,
+  type HandlerOptions,
+} from "./copilot-runtime.js";
+export { MiddlewareRejection } from "./middleware-rejection.js";
+export type {
+  CopilotRuntimeMiddleware,
+  ErrorReport,
+  OnAfterRequestOptions,
+  OnBeforeRequestOptions,
+  RunFailure,
+} from "./middleware.js";
+export {
+  ConfigurationError,
+  CopilotRuntimeError,
+  ProviderError,
+  RequestError,
+  defineAction,
+  type Action,
+  type ActionContext,
+  type ActionDefinition,
+  type ErrorCode,
+  type Parameter,
+  type ServiceAdapter,
+} from "@copilot-runtime/protocol";

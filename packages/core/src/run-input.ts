@@ -1,0 +1,70 @@
+import { RequestError, isPlainObject, type ModelParameters, type RunAgentInput } from "@copilot-runtime/protocol";
+import { RunAgentInputSchema } from "@copilot-runtime/protocol/schemas";
+
+interface Issue {
+  path: PropertyKey[];
+  message: string;
+}
+
+function formatPath(path: PropertyKey[]): string {
+  let out = "";
+  for (const key of path) out += typeof key === "number" ? `[${key}]` : out === "" ? String(key) : `.${String(key)}`;
+  return out;
+}
+
+function describeIssues(issues: readonly Issue[]): string {
+  const shown = issues.slice(0, 5).map((issue) => {
+    const where = formatPath(issue.path);
+    return where === "" ? issue.message : `${where}: ${issue.message}`;
+  });
+  const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : "";
+  return shown.join("; ") + more;
+}
+
+/** Validates an AG-UI `RunAgentInput` once, at the door. Throws a 400 `RequestError` naming each bad field. */
+export function parseRunAgentInput(body: unknown): RunAgentInput {
+  if (!isPlainObject(body)) {
+    throw new RequestError("invalid_request", "Invalid RunAgentInput: the body must be a JSON object.");
+  }
+  const result = RunAgentInputSchema.safeParse(body);
+  if (!result.success) {
+    throw new RequestError("invalid_request", `Invalid RunAgentInput: ${describeIssues(result.error.issues)}.`);
+  }
+  return result.data as RunAgentInput;
+}
+
+function optionalNumber(props: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
+  const value = props[key];
+  if (value == null) return undefined;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
+    throw new RequestError("invalid_request", `Invalid forwardedProps.${key}: expected a number between ${min} and ${max}.`);
+  }
+  return value;
+}
+
+/**
+ * Model parameters the client may set through `forwardedProps`:
+ * `temperature`, `maxTokens`, `topP`, `stop`. `0` is kept.
+ */
+export function modelParametersFrom(forwardedProps: unknown): ModelParameters {
+  if (!isPlainObject(forwardedProps)) return {};
+  const parameters: ModelParameters = {};
+  const temperature = optionalNumber(forwardedProps, "temperature", 0, 2);
+  if (temperature != null) parameters.temperature = temperature;
+  const maxTokens = optionalNumber(forwardedProps, "maxTokens", 1, Number.MAX_SAFE_INTEGER);
+  if (maxTokens != null) {
+    if (!Number.isInteger(maxTokens)) throw new RequestError("invalid_request", "Invalid forwardedProps.maxTokens: expected an integer.");
+    parameters.maxTokens = maxTokens;
+  }
+  const topP = optionalNumber(forwardedProps, "topP", 0, 1);
+  if (topP != null) parameters.topP = topP;
+  const stop = forwardedProps.stop;
+  if (stop != null) {
+    const list = typeof stop === "string" ? [stop] : stop;
+    if (!Array.isArray(list) || !list.every((item) => typeof item === "string")) {
+      throw new RequestError("invalid_request", "Invalid forwardedProps.stop: expected a string or an array of strings.");
+    }
+    parameters.stop = list;
+  }
+  return parameters;
+}

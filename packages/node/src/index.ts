@@ -1,0 +1,6 @@
+export {
+  copilotRuntimeNodeHttpEndpoint,
+  toFetchRequest,
+  writeFetchResponse,
+  type NodeHttpEndpointOptions,
+} from "./node-http-endpoint.js";

@@ -1,0 +1,126 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+import type { CopilotRuntime } from "@copilot-runtime/core";
+import type { ServiceAdapter } from "@copilot-runtime/protocol";
+
+export interface NodeHttpEndpointOptions {
+  runtime: CopilotRuntime;
+  serviceAdapter: ServiceAdapter;
+  /** Where the runtime is mounted, e.g. "/api/copilotkit". Without it, routes match by suffix. */
+  endpoint?: string;
+}
+
+/** A request whose body a framework already parsed (e.g. `express.json()`). */
+type MaybeParsedRequest = IncomingMessage & { body?: unknown };
+
+function toHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name.startsWith(":")) continue;
+    try {
+      headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    } catch {
+      // a header value fetch's Headers refuses (e.g. invalid characters): leave it out
+    }
+  }
+  return headers;
+}
+
+function requestUrl(req: IncomingMessage): string {
+  const host = req.headers.host ?? "localhost";
+  try {
+    return new URL(req.url ?? "/", `http://${host}`).href;
+  } catch {
+    return new URL(req.url ?? "/", "http://localhost").href;
+  }
+}
+
+/** Builds a fetch `Request` from a Node request, reusing a body a framework already parsed. */
+export function toFetchRequest(req: MaybeParsedRequest, signal: AbortSignal): Request {
+  const method = req.method ?? "GET";
+  const headers = toHeaders(req);
+  const init: RequestInit & { duplex?: "half" } = { method, headers, signal };
+  if (method !== "GET" && method !== "HEAD") {
+    if (req.body !== undefined) {
+      const body = req.body;
+      init.body = typeof body === "string" ? body : body instanceof Uint8Array ? new Uint8Array(body) : JSON.stringify(body);
+      headers.delete("content-length");
+    } else if (!req.readableEnded) {
+      init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
+      init.duplex = "half";
+    }
+  }
+  return new Request(requestUrl(req), init);
+}
+
+/** Writes a fetch `Response` to a Node response, frame by frame, honouring backpressure. */
+export async function writeFetchResponse(response: Response, res: ServerResponse): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    if (name !== "set-cookie") headers[name] = value;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) headers["set-cookie"] = cookies;
+  res.writeHead(response.status, headers);
+  if (response.body == null) {
+    res.end();
+    return;
+  }
+  res.flushHeaders();
+  const reader = response.body.getReader();
+  const onClose = () => void reader.cancel().catch(() => undefined);
+  res.once("close", onClose);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      if (res.destroyed) break;
+      if (!res.write(value)) {
+        await new Promise<void>((resolve) => {
+          const settle = () => {
+            res.off("drain", settle);
+            res.off("close", settle);
+            resolve();
+          };
+          res.on("drain", settle);
+          res.on("close", settle);
+        });
+      }
+    }
+  } catch {
+    // the body failed or was cancelled because the client left: nothing more to write
+  } finally {
+    res.off("close", onClose);
+    if (!res.destroyed && !res.writableEnded) res.end();
+  }
+}
+
+/**
+ * A `node:http` listener serving the runtime: `createServer(copilotRuntimeNodeHttpEndpoint({...}))`.
+ * Streams without buffering and aborts the run (LLM request and actions) when the client goes away.
+ */
+export function copilotRuntimeNodeHttpEndpoint(
+  options: NodeHttpEndpointOptions,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const handler = options.runtime.handler({
+    serviceAdapter: options.serviceAdapter,
+    ...(options.endpoint !== undefined ? { basePath: options.endpoint } : {}),
+  });
+  return async (req, res) => {
+    const controller = new AbortController();
+    res.once("close", () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    try {
+      const response = await handler(toFetchRequest(req, controller.signal));
+      await writeFetchResponse(response, res);
+    } catch {
+      if (!res.headersSent) {
+        res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
+        res.end(JSON.stringify({ error: "internal_error", message: "An internal error occurred." }));
+      } else if (!res.writableEnded) {
+        res.end();
+      }
+    }
+  };
+}

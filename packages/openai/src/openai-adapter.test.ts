@@ -1,0 +1,225 @@
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ProviderError, type AdapterPart, type AdapterRequest } from "@copilot-runtime/protocol";
+import { createFakeOpenAI, openaiError, openaiText, openaiToolCalls, startServer, type FakeOpenAI } from "@copilot-runtime/testing";
+import { OpenAIAdapter } from "./openai-adapter.js";
+
+let fake: FakeOpenAI;
+let adapter: OpenAIAdapter;
+const API_KEY = "sk-test-SECRET-key-1234567890";
+
+beforeAll(async () => {
+  fake = await createFakeOpenAI();
+  adapter = new OpenAIAdapter({ openai: new OpenAI({ apiKey: API_KEY, baseURL: fake.baseURL, maxRetries: 0 }) });
+});
+afterAll(() => fake.close());
+
+function request(overrides: Partial<AdapterRequest> = {}): AdapterRequest {
+  return {
+    threadId: "t",
+    runId: "r",
+    messages: [
+      { id: "s", role: "system", content: "Be brief." },
+      { id: "u", role: "user", content: "Hi" },
+    ],
+    tools: [],
+    parameters: {},
+    signal: new AbortController().signal,
+    ...overrides,
+  };
+}
+
+async function collect(req: AdapterRequest, a: OpenAIAdapter = adapter): Promise<AdapterPart[]> {
+  const parts: AdapterPart[] = [];
+  for await (const part of a.stream(req)) parts.push(part);
+  return parts;
+}
+
+async function failure(req: AdapterRequest, a: OpenAIAdapter = adapter): Promise<ProviderError> {
+  const error = await collect(req, a).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ProviderError);
+  const providerError = error as ProviderError;
+  expect(providerError.message).not.toContain("SECRET");
+  expect(providerError.message).not.toContain(API_KEY);
+  return providerError;
+}
+
+const frame = (delta: unknown, finish: string | null = null) =>
+  `data: ${JSON.stringify({ id: "x", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+
+describe("OpenAIAdapter", () => {
+  it("streams text deltas, usage and the finish reason", async () => {
+    fake.enqueue(openaiText("Hello there", { usage: { prompt_tokens: 10, completion_tokens: 3 } }));
+    expect(await collect(request())).toEqual([
+      { type: "text-delta", delta: "Hello" },
+      { type: "text-delta", delta: " there" },
+      { type: "usage", usage: { inputTokens: 10, outputTokens: 3, totalTokens: 13, cachedInputTokens: 0, reasoningTokens: 0 } },
+      { type: "finish", reason: "stop" },
+    ]);
+  });
+
+  it("streams parallel tool calls by index with fragmented arguments", async () => {
+    fake.enqueue(
+      openaiToolCalls([
+        { id: "call_1", name: "weather", arguments: { city: "Paris" }, chunks: 3 },
+        { id: "call_2", name: "weather", arguments: { city: "Rome" }, chunks: 2 },
+      ]),
+    );
+    const parts = await collect(request());
+    const starts = parts.filter((p) => p.type === "tool-call-start");
+    expect(starts).toEqual([
+      { type: "tool-call-start", toolCallId: "call_1", toolName: "weather" },
+      { type: "tool-call-start", toolCallId: "call_2", toolName: "weather" },
+    ]);
+    const argsOf = (id: string) =>
+      parts
+        .filter((p): p is Extract<AdapterPart, { type: "tool-call-delta" }> => p.type === "tool-call-delta" && p.toolCallId === id)
+        .map((p) => p.argsDelta);
+    expect(argsOf("call_1").length).toBe(3);
+    expect(argsOf("call_1").join("")).toBe('{"city":"Paris"}');
+    expect(argsOf("call_2").join("")).toBe('{"city":"Rome"}');
+    expect(parts.filter((p) => p.type === "tool-call-end").map((p) => (p as { toolCallId: string }).toolCallId)).toEqual(["call_1", "call_2"]);
+    expect(parts.at(-1)).toEqual({ type: "finish", reason: "tool_calls" });
+  });
+
+  it("sends the request OpenAI expects: developer role, tools, temperature 0 kept, max_tokens, usage", async () => {
+    fake.enqueue(openaiText("ok"));
+    await collect(
+      request({
+        tools: [{ name: "weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } } }],
+        parameters: { temperature: 0, maxTokens: 100, topP: 0.5, stop: ["END"] },
+      }),
+    );
+    const body = fake.bodies().at(-1);
+    expect(body).toEqual({
+      model: "gpt-4o",
+      messages: [
+        { role: "developer", content: "Be brief." },
+        { role: "user", content: "Hi" },
+      ],
+      stream: true,
+      stream_options: { include_usage: true },
+      tools: [
+        {
+          type: "function",
+          function: { name: "weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } } },
+        },
+      ],
+      temperature: 0,
+      max_tokens: 100,
+      top_p: 0.5,
+      stop: ["END"],
+    });
+    expect(fake.requests.at(-1)?.headers.authorization).toBe(`Bearer ${API_KEY}`);
+  });
+
+  it("honours model, keepSystemRole and disableParallelToolCalls", async () => {
+    const custom = new OpenAIAdapter({
+      openai: new OpenAI({ apiKey: API_KEY, baseURL: fake.baseURL, maxRetries: 0 }),
+      model: "llama3",
+      keepSystemRole: true,
+      disableParallelToolCalls: true,
+    });
+    fake.enqueue(openaiText("ok"));
+    await collect(request({ tools: [{ name: "x", description: "", parameters: { type: "object", properties: {} } }] }), custom);
+    const body = fake.bodies().at(-1);
+    expect(body?.model).toBe("llama3");
+    expect(body?.messages[0]).toEqual({ role: "system", content: "Be brief." });
+    expect(body?.parallel_tool_calls).toBe(false);
+    expect(body).not.toHaveProperty("temperature");
+  });
+
+  it("treats a reused index with a new id as a new call (some compatible servers)", async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write(frame({ tool_calls: [{ index: 0, id: "a", type: "function", function: { name: "f", arguments: "{}" } }] }));
+      res.write(frame({ tool_calls: [{ index: 0, id: "b", type: "function", function: { name: "g", arguments: "{}" } }] }));
+      res.write(frame({}, "tool_calls"));
+      res.end("data: [DONE]\n\n");
+    }, []);
+    const compat = new OpenAIAdapter({ openai: new OpenAI({ apiKey: "x", baseURL: server.url, maxRetries: 0 }) });
+    const parts = await collect(request(), compat);
+    await server.close();
+    expect(parts.filter((p) => p.type !== "tool-call-delta")).toEqual([
+      { type: "tool-call-start", toolCallId: "a", toolName: "f" },
+      { type: "tool-call-end", toolCallId: "a" },
+      { type: "tool-call-start", toolCallId: "b", toolName: "g" },
+      { type: "tool-call-end", toolCallId: "b" },
+      { type: "finish", reason: "tool_calls" },
+    ]);
+  });
+
+  it.each([
+    [401, "auth_error"],
+    [403, "auth_error"],
+    [400, "provider_bad_request"],
+    [404, "provider_bad_request"],
+    [500, "provider_error"],
+    [503, "provider_unavailable"],
+  ])("maps HTTP %i to %s without leaking the key", async (status, code) => {
+    fake.enqueue(openaiError(status));
+    const error = await failure(request());
+    expect(error.code).toBe(code);
+    expect(error.providerStatus).toBe(status);
+    expect(error.provider).toBe("openai");
+    expect(error.message).toMatch(new RegExp(`HTTP ${status}`));
+  });
+
+  it("maps 429 to rate_limited with retry-after", async () => {
+    fake.enqueue(openaiError(429));
+    const error = await failure(request());
+    expect(error.code).toBe("rate_limited");
+    expect(error.retryAfter).toBe(20);
+  });
+
+  it("maps a mid-stream error frame to provider_error", async () => {
+    fake.enqueue(openaiText("one two three", { errorAfter: 2 }));
+    const error = await failure(request());
+    expect(error.code).toBe("provider_error");
+    expect(error.message).toMatch(/mid-stream/);
+  });
+
+  it("maps a stream cut mid-way to a ProviderError", async () => {
+    fake.enqueue(openaiText("one two three", { cutAfter: 2 }));
+    const error = await failure(request());
+    expect(["provider_error", "provider_unavailable"]).toContain(error.code);
+  });
+
+  it("maps a refused connection to provider_unavailable", async () => {
+    const server = await startServer(() => undefined, []);
+    const url = server.url;
+    await server.close();
+    const down = new OpenAIAdapter({ openai: new OpenAI({ apiKey: API_KEY, baseURL: `${url}/v1`, maxRetries: 0 }) });
+    const error = await failure(request(), down);
+    expect(error.code).toBe("provider_unavailable");
+  });
+
+  it("lets an abort through as an abort and closes the provider request", async () => {
+    let release!: () => void;
+    fake.enqueue(openaiText("one two three", { holdAfter: 2, hold: new Promise<void>((r) => (release = r)) }));
+    const controller = new AbortController();
+    const iterator = adapter.stream(request({ signal: controller.signal }))[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toEqual({ type: "text-delta", delta: "one" });
+    const pending = iterator.next();
+    controller.abort();
+    const error = await pending.catch((e: unknown) => e);
+    expect((error as Error).name).toMatch(/Abort/);
+    expect(await fake.requests.at(-1)?.closedEarly).toBe(true);
+    release();
+  });
+
+  it("reports a missing API key clearly", async () => {
+    const saved = process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_API_KEY;
+    try {
+      const error = await failure(request(), new OpenAIAdapter());
+      expect(error.code).toBe("auth_error");
+      expect(error.message).toMatch(/OPENAI_API_KEY/);
+    } finally {
+      if (saved !== undefined) process.env.OPENAI_API_KEY = saved;
+    }
+  });
+});

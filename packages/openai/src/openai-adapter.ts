@@ -1,0 +1,151 @@
+import {
+  ProviderError,
+  type AdapterPart,
+  type AdapterRequest,
+  type FinishReason,
+  type ServiceAdapter,
+} from "@copilot-runtime/protocol";
+import OpenAI from "openai";
+import { toOpenAIMessages } from "./convert-messages.js";
+import { toProviderError } from "./map-error.js";
+
+export interface OpenAIAdapterOptions {
+  /** A configured client (API key, baseURL for OpenAI-compatible servers, Azure, retries). Default: `new OpenAI()` from the environment. */
+  openai?: OpenAI;
+  /** Default "gpt-4o". */
+  model?: string;
+  /** Ask for one tool call at a time (`parallel_tool_calls: false`). */
+  disableParallelToolCalls?: boolean;
+  /**
+   * Send system messages with the `system` role. By default they are sent as
+   * `developer`, which newer OpenAI models expect; set this for
+   * OpenAI-compatible servers that only know `system`.
+   */
+  keepSystemRole?: boolean;
+}
+
+function abortError(cause?: unknown): Error {
+  return Object.assign(new Error("The request was aborted.", { cause }), { name: "AbortError" });
+}
+
+type ChatCompletionCreateParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming;
+
+const FINISH_REASONS: Record<string, FinishReason> = {
+  stop: "stop",
+  length: "length",
+  tool_calls: "tool_calls",
+  function_call: "tool_calls",
+  content_filter: "content_filter",
+};
+
+/**
+ * Chat Completions streaming through the `openai` SDK. Works with every
+ * OpenAI-compatible server (Azure, Groq, Ollama, OpenRouter, vLLM) through the
+ * client's `baseURL`.
+ */
+export class OpenAIAdapter implements ServiceAdapter {
+  readonly provider = "openai";
+  readonly model: string;
+  private client: OpenAI | undefined;
+  private readonly options: OpenAIAdapterOptions;
+
+  constructor(options: OpenAIAdapterOptions = {}) {
+    this.options = options;
+    this.client = options.openai;
+    this.model = options.model ?? "gpt-4o";
+  }
+
+  private getClient(): OpenAI {
+    if (this.client === undefined) {
+      try {
+        this.client = new OpenAI();
+      } catch (cause) {
+        throw new ProviderError(
+          "auth_error",
+          "No OpenAI API key: set OPENAI_API_KEY or pass `openai: new OpenAI({ apiKey })` to OpenAIAdapter.",
+          { provider: this.provider, cause, status: 500 },
+        );
+      }
+    }
+    return this.client;
+  }
+
+  /** The Chat Completions request for an adapter request. */
+  buildRequest(request: AdapterRequest): ChatCompletionCreateParams {
+    const { parameters } = request;
+    const body: ChatCompletionCreateParams = {
+      model: this.model,
+      messages: toOpenAIMessages(request.messages, { keepSystemRole: this.options.keepSystemRole === true }),
+      stream: true,
+      stream_options: { include_usage: true },
+    };
+    if (request.tools.length > 0) {
+      body.tools = request.tools.map((tool) => ({
+        type: "function",
+        function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+      }));
+      if (this.options.disableParallelToolCalls === true) body.parallel_tool_calls = false;
+    }
+    if (parameters.temperature != null) body.temperature = parameters.temperature;
+    if (parameters.maxTokens != null) body.max_tokens = parameters.maxTokens;
+    if (parameters.topP != null) body.top_p = parameters.topP;
+    if (parameters.stop != null && parameters.stop.length > 0) body.stop = parameters.stop;
+    return body;
+  }
+
+  async *stream(request: AdapterRequest): AsyncIterable<AdapterPart> {
+    const client = this.getClient();
+    const body = this.buildRequest(request);
+    // Calls by stream index; a compatible server that reuses an index with a new id starts a new call.
+    const calls = new Map<number, { id: string; open: boolean }>();
+    let finish: FinishReason | undefined;
+    try {
+      const stream = await client.chat.completions.create(body, { signal: request.signal });
+      for await (const chunk of stream) {
+        if (chunk.usage) {
+          const usage = chunk.usage;
+          yield {
+            type: "usage",
+            usage: {
+              inputTokens: usage.prompt_tokens,
+              outputTokens: usage.completion_tokens,
+              totalTokens: usage.total_tokens,
+              ...(usage.prompt_tokens_details?.cached_tokens != null
+                ? { cachedInputTokens: usage.prompt_tokens_details.cached_tokens }
+                : {}),
+              ...(usage.completion_tokens_details?.reasoning_tokens != null
+                ? { reasoningTokens: usage.completion_tokens_details.reasoning_tokens }
+                : {}),
+            },
+          };
+        }
+        const choice = chunk.choices?.[0];
+        if (choice == null) continue;
+        const delta = choice.delta;
+        if (delta?.content != null && delta.content !== "") yield { type: "text-delta", delta: delta.content };
+        for (const toolCall of delta?.tool_calls ?? []) {
+          const index = toolCall.index ?? 0;
+          let call = calls.get(index);
+          if (call === undefined || (toolCall.id != null && toolCall.id !== "" && toolCall.id !== call.id)) {
+            if (call?.open) yield { type: "tool-call-end", toolCallId: call.id };
+            call = { id: toolCall.id || `call_${crypto.randomUUID()}`, open: true };
+            calls.set(index, call);
+            yield { type: "tool-call-start", toolCallId: call.id, toolName: toolCall.function?.name ?? "" };
+          }
+          const args = toolCall.function?.arguments;
+          if (args != null && args !== "") yield { type: "tool-call-delta", toolCallId: call.id, argsDelta: args };
+        }
+        if (choice.finish_reason != null) finish = FINISH_REASONS[choice.finish_reason] ?? "other";
+      }
+    } catch (error) {
+      if (request.signal.aborted) throw abortError(error);
+      throw toProviderError(error, client.apiKey);
+    }
+    // The SDK ends the iteration quietly when aborted; report it as an abort.
+    if (request.signal.aborted) throw abortError();
+    for (const call of calls.values()) {
+      if (call.open) yield { type: "tool-call-end", toolCallId: call.id };
+    }
+    yield { type: "finish", reason: finish ?? "stop" };
+  }
+}

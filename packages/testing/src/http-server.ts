@@ -1,0 +1,76 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** A request a fake server received. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The parsed JSON body, or the raw text when it is not JSON. */
+  body: unknown;
+  /** Resolves to `true` when the client closed the connection before the response ended. */
+  closedEarly: Promise<boolean>;
+}
+
+export interface StartedServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest) => void | Promise<void>;
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/** Starts an HTTP server on 127.0.0.1, port 0, recording every request. */
+export async function startServer(handler: RequestHandler, requests: RecordedRequest[]): Promise<StartedServer> {
+  const sockets = new Set<import("node:net").Socket>();
+  const server = createServer((req, res) => {
+    const closedEarly = new Promise<boolean>((resolve) => {
+      res.on("close", () => resolve(!res.writableFinished));
+    });
+    void readBody(req)
+      .then(async (body) => {
+        const recorded: RecordedRequest = {
+          method: req.method ?? "GET",
+          path: req.url ?? "/",
+          headers: req.headers,
+          body,
+          closedEarly,
+        };
+        requests.push(recorded);
+        await handler(req, res, recorded);
+      })
+      .catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,4 @@
+export * from "./collect-events.js";
+export * from "./fake-openai.js";
+export * from "./http-server.js";
+export * from "./scripted-adapter.js";
