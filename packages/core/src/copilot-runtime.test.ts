@@ -78,7 +78,7 @@ describe("the run loop", () => {
   });
 
   it("runs a server action, streams its result and feeds it back to the LLM", async () => {
-    const handlerSpy = vi.fn(sayHello.handler);
+    const handlerSpy = vi.fn((args: { arg: string }, _context: unknown) => sayHello.handler(args));
     const adapter = new ScriptedAdapter({
       steps: [{ toolCalls: [{ id: "call-1", name: "sayHello", args: { arg: "Ada" } }] }, { text: "I said hello to Ada." }],
     });
@@ -215,7 +215,7 @@ describe("the run loop", () => {
   it("serializes results: objects as JSON, undefined as a note", async () => {
     const adapter = new ScriptedAdapter({ steps: [{ toolCalls: [{ name: "obj", args: {} }, { name: "none", args: {} }] }, { text: "ok" }] });
     const events = await run({ actions: [{ name: "obj", handler: () => ({ a: 1, b: [true] }) }, { name: "none", handler: () => undefined }] }, adapter);
-    expect(ofType<{ content: string }>(events, "TOOL_CALL_RESULT").map((r) => r.content).sort()).toEqual([
+    expect(ofType<{ content: string }>(events, "TOOL_CALL_RESULT").map((r) => r.content).toSorted()).toEqual([
       "The action completed and returned no value.",
       '{"a":1,"b":[true]}',
     ]);

@@ -40,7 +40,7 @@ describe("onBeforeRequest", () => {
     expect(order).toEqual(["before", "llm"]);
     expect(onBeforeRequest).toHaveBeenCalledTimes(1);
     const payload = (onBeforeRequest.mock.calls[0] as unknown[])[0] as Record<string, unknown>;
-    expect(Object.keys(payload).sort()).toEqual(["inputMessages", "properties", "runId", "threadId", "url"]);
+    expect(Object.keys(payload).toSorted()).toEqual(["inputMessages", "properties", "runId", "threadId", "url"]);
     expect(payload.threadId).toBe("thread-1");
     expect(payload.runId).toBe("run-7");
     expect(payload.inputMessages).toEqual(input.messages);
@@ -88,7 +88,7 @@ describe("onBeforeRequest", () => {
 });
 
 describe("onAfterRequest", () => {
-  async function runWith(adapter: ScriptedAdapter, onAfterRequest: (o: OnAfterRequestOptions) => unknown, onError = vi.fn()) {
+  async function runWith(adapter: ScriptedAdapter, onAfterRequest: (o: OnAfterRequestOptions) => void, onError = vi.fn()) {
     const after = vi.fn(onAfterRequest);
     const input = runInput({ runId: "run-9", forwardedProps: { user: "ada" } });
     const response = await new CopilotRuntime({ actions: [sayHello], middleware: { onAfterRequest: after }, onError })
@@ -103,7 +103,7 @@ describe("onAfterRequest", () => {
       steps: [{ text: "Let me greet.", toolCalls: [{ id: "c1", name: "sayHello", args: { arg: "Ada" } }] }, { text: "Done!" }],
     });
     const { events, payload, input } = await runWith(adapter, () => undefined);
-    expect(Object.keys(payload).sort()).toEqual(["inputMessages", "outputMessages", "properties", "runId", "threadId", "url"]);
+    expect(Object.keys(payload).toSorted()).toEqual(["inputMessages", "outputMessages", "properties", "runId", "threadId", "url"]);
     expect(payload.threadId).toBe("thread-1");
     expect(payload.runId).toBe("run-9");
     expect(payload.inputMessages).toEqual(input.messages);
