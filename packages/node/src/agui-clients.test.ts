@@ -219,7 +219,7 @@ describe.each(clients)("with %s", (_name, makeAgent) => {
     ["500", openaiError(500), "provider_error"],
     ["a mid-stream failure", openaiText("Partial answer that breaks", { errorAfter: 3 }), "provider_error"],
     ["a stream cut mid-way", openaiText("Partial answer that breaks", { cutAfter: 3 }), "provider_error"],
-  ])("reports provider %s as RUN_ERROR without leaking the key", async (_name, script, code) => {
+  ])("reports provider %s as RUN_ERROR without leaking the key", async (_case, script, code) => {
     fake.enqueue(script);
     const agent = agentWith("Hi");
     const { events, errors } = await run(agent);
