@@ -51,6 +51,24 @@ export function createEventVerifier(): EventVerifier {
     return value as string;
   };
 
+  /** Opens the entity named by `field`; it must not be open already. */
+  const openId = (event: BaseEvent, set: Set<string>, field: string): string => {
+    const id = str(event, field);
+    if (set.has(id)) fail(`${id} is already open`, event);
+    set.add(id);
+    return id;
+  };
+  const use = (event: BaseEvent, set: Set<string>, field: string): string => {
+    const id = str(event, field);
+    if (!set.has(id)) fail(`no open ${set === openTools ? "tool call" : set === openText ? "text message" : "reasoning message"} ${id}`, event);
+    return id;
+  };
+  const close = (event: BaseEvent, set: Set<string>, field: string): string => {
+    const id = use(event, set, field);
+    set.delete(id);
+    return id;
+  };
+
   return {
     push(event) {
       index++;
@@ -81,67 +99,41 @@ export function createEventVerifier(): EventVerifier {
           str(event, "message");
           terminal = event.type;
           break;
-        case EventType.TEXT_MESSAGE_START: {
-          const id = str(event, "messageId");
-          if (openText.has(id)) fail(`text message ${id} is already open`, event);
-          openText.add(id);
+        case EventType.TEXT_MESSAGE_START:
+        case EventType.REASONING_MESSAGE_START:
+          openId(event, event.type === EventType.TEXT_MESSAGE_START ? openText : openReasoning, "messageId");
           break;
-        }
-        case EventType.TEXT_MESSAGE_CONTENT: {
-          const id = str(event, "messageId");
-          if (!openText.has(id)) fail(`no open text message ${id}`, event);
+        case EventType.TEXT_MESSAGE_CONTENT:
+        case EventType.REASONING_MESSAGE_CONTENT:
+          use(event, event.type === EventType.TEXT_MESSAGE_CONTENT ? openText : openReasoning, "messageId");
           if (typeof (event as unknown as { delta: unknown }).delta !== "string") fail("delta must be a string", event);
           break;
-        }
-        case EventType.TEXT_MESSAGE_END: {
-          const id = str(event, "messageId");
-          if (!openText.delete(id)) fail(`no open text message ${id}`, event);
+        case EventType.TEXT_MESSAGE_END:
+        case EventType.REASONING_MESSAGE_END:
+          close(event, event.type === EventType.TEXT_MESSAGE_END ? openText : openReasoning, "messageId");
           break;
-        }
         case EventType.TOOL_CALL_START: {
-          const id = str(event, "toolCallId");
           str(event, "toolCallName");
           str(event, "parentMessageId");
-          if (openTools.has(id) || endedTools.has(id)) fail(`tool call ${id} started twice`, event);
-          openTools.add(id);
+          if (endedTools.has(str(event, "toolCallId"))) fail("tool call started twice", event);
+          openId(event, openTools, "toolCallId");
           break;
         }
-        case EventType.TOOL_CALL_ARGS: {
-          const id = str(event, "toolCallId");
-          if (!openTools.has(id)) fail(`no open tool call ${id}`, event);
+        case EventType.TOOL_CALL_ARGS:
+          use(event, openTools, "toolCallId");
           if (typeof (event as unknown as { delta: unknown }).delta !== "string") fail("delta must be a string", event);
           break;
-        }
-        case EventType.TOOL_CALL_END: {
-          const id = str(event, "toolCallId");
-          if (!openTools.delete(id)) fail(`no open tool call ${id}`, event);
-          endedTools.add(id);
+        case EventType.TOOL_CALL_END:
+          endedTools.add(close(event, openTools, "toolCallId"));
           break;
-        }
         case EventType.TOOL_CALL_RESULT: {
           const id = str(event, "toolCallId");
           const messageId = str(event, "messageId");
           if (!endedTools.has(id)) fail(`result for tool call ${id}, which was not started and ended in this run`, event);
           if (resultIds.has(id)) fail(`second result for tool call ${id}`, event);
           if (typeof (event as unknown as { content: unknown }).content !== "string") fail("content must be a string", event);
-          resultIds.add(id);
           if (messageId === id) fail("the result's messageId must differ from the toolCallId", event);
-          break;
-        }
-        case EventType.REASONING_MESSAGE_START: {
-          const id = str(event, "messageId");
-          if (openReasoning.has(id)) fail(`reasoning message ${id} is already open`, event);
-          openReasoning.add(id);
-          break;
-        }
-        case EventType.REASONING_MESSAGE_CONTENT: {
-          const id = str(event, "messageId");
-          if (!openReasoning.has(id)) fail(`no open reasoning message ${id}`, event);
-          break;
-        }
-        case EventType.REASONING_MESSAGE_END: {
-          const id = str(event, "messageId");
-          if (!openReasoning.delete(id)) fail(`no open reasoning message ${id}`, event);
+          resultIds.add(id);
           break;
         }
         case EventType.REASONING_START:
