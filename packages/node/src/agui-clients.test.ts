@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { CopilotRuntime, type OnAfterRequestOptions } from "@copilot-runtime/core";
 import { OpenAIAdapter } from "@copilot-runtime/openai";
 import { verifyEvents, type BaseEvent, type Message } from "@copilot-runtime/protocol";
-import { createFakeOpenAI, openaiError, openaiText, openaiToolCalls, type FakeOpenAI } from "@copilot-runtime/testing";
+import { createFakeOpenAI, httpError, textAnswer, toolCallAnswer, type FakeOpenAI } from "@copilot-runtime/testing";
 import { copilotRuntimeNodeHttpEndpoint } from "./node-http-endpoint.js";
 
 const API_KEY = "sk-e2e-SECRET-0123456789";
@@ -121,7 +121,7 @@ describe.each(clients)("with %s", (_name, makeAgent) => {
   const last = <T>(list: T[]) => list[list.length - 1];
 
   it("gets a plain answer", async () => {
-    fake.enqueue(openaiText("Hello from the fake model."));
+    fake.enqueue(textAnswer("Hello from the fake model."));
     const agent = agentWith("Hi!");
     const { events } = await run(agent);
     expect(types(events)[0]).toBe("RUN_STARTED");
@@ -133,7 +133,7 @@ describe.each(clients)("with %s", (_name, makeAgent) => {
   });
 
   it("runs a server action and gets the LLM's answer after it", async () => {
-    fake.enqueue(openaiToolCalls([{ id: "call_hello", name: "sayHello", arguments: { arg: "Ada" } }]), openaiText("I greeted Ada."));
+    fake.enqueue(toolCallAnswer([{ id: "call_hello", name: "sayHello", arguments: { arg: "Ada" } }]), textAnswer("I greeted Ada."));
     const agent = agentWith("Say hello to Ada");
     const { events } = await run(agent);
     const result = events.find((event) => event.type === "TOOL_CALL_RESULT") as unknown as { content: string; toolCallId: string };
@@ -154,11 +154,11 @@ describe.each(clients)("with %s", (_name, makeAgent) => {
 
   it("runs two parallel server actions", async () => {
     fake.enqueue(
-      openaiToolCalls([
+      toolCallAnswer([
         { id: "call_p", name: "getWeather", arguments: { city: "Paris" } },
         { id: "call_r", name: "getWeather", arguments: { city: "Rome" } },
       ]),
-      openaiText("Sunny in both."),
+      textAnswer("Sunny in both."),
     );
     const agent = agentWith("Weather in Paris and Rome?");
     const { events } = await run(agent);
@@ -172,7 +172,7 @@ describe.each(clients)("with %s", (_name, makeAgent) => {
 
   it("leaves a frontend tool to the client, then continues with its result", async () => {
     const confirm = { name: "confirm", description: "Ask the user", parameters: { type: "object", properties: { question: { type: "string" } } } };
-    fake.enqueue(openaiToolCalls([{ id: "call_fe", name: "confirm", arguments: { question: "Proceed?" } }]));
+    fake.enqueue(toolCallAnswer([{ id: "call_fe", name: "confirm", arguments: { question: "Proceed?" } }]));
     const agent = agentWith("Do the thing");
     const first = await run(agent, { tools: [confirm] });
     expect(first.events.some((event) => event.type === "TOOL_CALL_RESULT")).toBe(false);
@@ -183,7 +183,7 @@ describe.each(clients)("with %s", (_name, makeAgent) => {
     expect(assistant.toolCalls?.[0]).toMatchObject({ id: "call_fe", function: { name: "confirm" } });
 
     agent.messages.push({ id: crypto.randomUUID(), role: "tool", toolCallId: "call_fe", content: "yes" });
-    fake.enqueue(openaiText("Done, as you confirmed."));
+    fake.enqueue(textAnswer("Done, as you confirmed."));
     await run(agent, { tools: [confirm] });
     expect(last(agent.messages)).toMatchObject({ role: "assistant", content: "Done, as you confirmed." });
     expect(last(fake.bodies())!.messages.slice(-2)).toEqual([
@@ -197,7 +197,7 @@ describe.each(clients)("with %s", (_name, makeAgent) => {
   });
 
   it("turns a throwing action into an error result the LLM answers", async () => {
-    fake.enqueue(openaiToolCalls([{ id: "call_x", name: "explode", arguments: {} }]), openaiText("Sorry, that failed."));
+    fake.enqueue(toolCallAnswer([{ id: "call_x", name: "explode", arguments: {} }]), textAnswer("Sorry, that failed."));
     const agent = agentWith("Explode");
     const { events } = await run(agent);
     expect(events.find((event) => event.type === "TOOL_CALL_RESULT")).toMatchObject({ content: "Error: the database is on fire" });
@@ -206,7 +206,7 @@ describe.each(clients)("with %s", (_name, makeAgent) => {
   });
 
   it("turns broken tool arguments into an error result the LLM answers", async () => {
-    fake.enqueue(openaiToolCalls([{ id: "call_b", name: "sayHello", arguments: '{"arg": "Ad' }]), openaiText("Let me retry."));
+    fake.enqueue(toolCallAnswer([{ id: "call_b", name: "sayHello", arguments: '{"arg": "Ad' }]), textAnswer("Let me retry."));
     const agent = agentWith("Hello?");
     const { events } = await run(agent);
     const result = events.find((event) => event.type === "TOOL_CALL_RESULT") as unknown as { content: string };
@@ -215,10 +215,10 @@ describe.each(clients)("with %s", (_name, makeAgent) => {
   });
 
   it.each([
-    ["401", openaiError(401), "auth_error"],
-    ["500", openaiError(500), "provider_error"],
-    ["a mid-stream failure", openaiText("Partial answer that breaks", { errorAfter: 3 }), "provider_error"],
-    ["a stream cut mid-way", openaiText("Partial answer that breaks", { cutAfter: 3 }), "provider_error"],
+    ["401", httpError(401), "auth_error"],
+    ["500", httpError(500), "provider_error"],
+    ["a mid-stream failure", textAnswer("Partial answer that breaks", { errorAfter: 3 }), "provider_error"],
+    ["a stream cut mid-way", textAnswer("Partial answer that breaks", { cutAfter: 3 }), "provider_error"],
   ])("reports provider %s as RUN_ERROR without leaking the key", async (_case, script, code) => {
     fake.enqueue(script);
     const agent = agentWith("Hi");
@@ -233,7 +233,7 @@ describe.each(clients)("with %s", (_name, makeAgent) => {
 
   it("aborts the provider request when the client aborts", async () => {
     let release!: () => void;
-    fake.enqueue(openaiText("one two three four five", { holdAfter: 3, hold: new Promise<void>((resolve) => (release = resolve)) }));
+    fake.enqueue(textAnswer("one two three four five", { holdAfter: 3, hold: new Promise<void>((resolve) => (release = resolve)) }));
     const agent = agentWith("Long answer please");
     const requestsBefore = fake.requests.length;
     const seen: string[] = [];
@@ -274,7 +274,7 @@ describe("over HTTP without a client library", () => {
   });
 
   it("aborts running actions when the client disconnects", async () => {
-    fake.enqueue(openaiToolCalls([{ id: "call_w", name: "waitForAbort", arguments: {} }]));
+    fake.enqueue(toolCallAnswer([{ id: "call_w", name: "waitForAbort", arguments: {} }]));
     const before = actionSignals.length;
     const controller = new AbortController();
     const response = await fetch(`${baseUrl}/agent/default/run`, {

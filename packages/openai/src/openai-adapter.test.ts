@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderError, type AdapterPart, type AdapterRequest } from "@copilot-runtime/protocol";
-import { createFakeOpenAI, openaiError, openaiText, openaiToolCalls, startServer, type FakeOpenAI } from "@copilot-runtime/testing";
+import { createFakeOpenAI, httpError, textAnswer, toolCallAnswer, startServer, type FakeOpenAI } from "@copilot-runtime/testing";
 import { OpenAIAdapter } from "./openai-adapter.js";
 
 let fake: FakeOpenAI;
@@ -52,7 +52,7 @@ const frame = (delta: unknown, finish: string | null = null) =>
 
 describe("OpenAIAdapter", () => {
   it("streams text deltas, usage and the finish reason", async () => {
-    fake.enqueue(openaiText("Hello there", { usage: { prompt_tokens: 10, completion_tokens: 3 } }));
+    fake.enqueue(textAnswer("Hello there", { usage: { inputTokens: 10, outputTokens: 3 } }));
     expect(await collect(request())).toEqual([
       { type: "text-delta", delta: "Hello" },
       { type: "text-delta", delta: " there" },
@@ -63,7 +63,7 @@ describe("OpenAIAdapter", () => {
 
   it("streams parallel tool calls by index with fragmented arguments", async () => {
     fake.enqueue(
-      openaiToolCalls([
+      toolCallAnswer([
         { id: "call_1", name: "weather", arguments: { city: "Paris" }, chunks: 3 },
         { id: "call_2", name: "weather", arguments: { city: "Rome" }, chunks: 2 },
       ]),
@@ -86,7 +86,7 @@ describe("OpenAIAdapter", () => {
   });
 
   it("sends the request OpenAI expects: developer role, tools, temperature 0 kept, max_tokens, usage", async () => {
-    fake.enqueue(openaiText("ok"));
+    fake.enqueue(textAnswer("ok"));
     await collect(
       request({
         tools: [{ name: "weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } } }],
@@ -123,7 +123,7 @@ describe("OpenAIAdapter", () => {
       keepSystemRole: true,
       disableParallelToolCalls: true,
     });
-    fake.enqueue(openaiText("ok"));
+    fake.enqueue(textAnswer("ok"));
     await collect(request({ tools: [{ name: "x", description: "", parameters: { type: "object", properties: {} } }] }), custom);
     const body = fake.bodies().at(-1);
     expect(body?.model).toBe("llama3");
@@ -160,7 +160,7 @@ describe("OpenAIAdapter", () => {
     [500, "provider_error"],
     [503, "provider_unavailable"],
   ])("maps HTTP %i to %s without leaking the key", async (status, code) => {
-    fake.enqueue(openaiError(status));
+    fake.enqueue(httpError(status));
     const error = await failure(request());
     expect(error.code).toBe(code);
     expect(error.providerStatus).toBe(status);
@@ -169,21 +169,21 @@ describe("OpenAIAdapter", () => {
   });
 
   it("maps 429 to rate_limited with retry-after", async () => {
-    fake.enqueue(openaiError(429));
+    fake.enqueue(httpError(429));
     const error = await failure(request());
     expect(error.code).toBe("rate_limited");
     expect(error.retryAfter).toBe(20);
   });
 
   it("maps a mid-stream error frame to provider_error", async () => {
-    fake.enqueue(openaiText("one two three", { errorAfter: 2 }));
+    fake.enqueue(textAnswer("one two three", { errorAfter: 2 }));
     const error = await failure(request());
     expect(error.code).toBe("provider_error");
     expect(error.message).toMatch(/mid-stream/);
   });
 
   it("maps a stream cut mid-way to a ProviderError", async () => {
-    fake.enqueue(openaiText("one two three", { cutAfter: 2 }));
+    fake.enqueue(textAnswer("one two three", { cutAfter: 2 }));
     const error = await failure(request());
     expect(["provider_error", "provider_unavailable"]).toContain(error.code);
   });
@@ -199,7 +199,7 @@ describe("OpenAIAdapter", () => {
 
   it("lets an abort through as an abort and closes the provider request", async () => {
     let release!: () => void;
-    fake.enqueue(openaiText("one two three", { holdAfter: 2, hold: new Promise<void>((r) => (release = r)) }));
+    fake.enqueue(textAnswer("one two three", { holdAfter: 2, hold: new Promise<void>((r) => (release = r)) }));
     const controller = new AbortController();
     const iterator = adapter.stream(request({ signal: controller.signal }))[Symbol.asyncIterator]();
     expect((await iterator.next()).value).toEqual({ type: "text-delta", delta: "one" });

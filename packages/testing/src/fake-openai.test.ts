@@ -1,6 +1,7 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFakeOpenAI, openaiError, openaiText, openaiToolCalls, type FakeOpenAI } from "./fake-openai.js";
+import { createFakeOpenAI, type FakeOpenAI } from "./fake-openai.js";
+import { httpError, textAnswer, toolCallAnswer } from "./fake-script.js";
 
 let fake: FakeOpenAI;
 let client: OpenAI;
@@ -15,7 +16,7 @@ const params = { model: "gpt-4o", messages: [{ role: "user" as const, content: "
 
 describe("fake OpenAI server, driven by the real openai SDK", () => {
   it("streams text and the usage chunk", async () => {
-    fake.enqueue(openaiText("Hello there world"));
+    fake.enqueue(textAnswer("Hello there world"));
     const stream = await client.chat.completions.create(params);
     let text = "";
     let usage: OpenAI.CompletionUsage | undefined | null;
@@ -30,7 +31,7 @@ describe("fake OpenAI server, driven by the real openai SDK", () => {
 
   it("streams parallel tool calls whose arguments arrive in fragments", async () => {
     fake.enqueue(
-      openaiToolCalls([
+      toolCallAnswer([
         { id: "call_a", name: "weather", arguments: { city: "Paris" }, chunks: 4 },
         { id: "call_b", name: "time", arguments: '{"tz":"CET"}' },
       ]),
@@ -49,14 +50,14 @@ describe("fake OpenAI server, driven by the real openai SDK", () => {
     [429, OpenAI.RateLimitError],
     [500, OpenAI.InternalServerError],
   ])("answers %i with the real error body", async (status, ErrorClass) => {
-    fake.enqueue(openaiError(status));
+    fake.enqueue(httpError(status));
     const error = await client.chat.completions.create(params).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ErrorClass);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(status);
   });
 
   it("sends an error frame mid-stream, which the SDK throws", async () => {
-    fake.enqueue(openaiText("one two three four", { errorAfter: 2 }));
+    fake.enqueue(textAnswer("one two three four", { errorAfter: 2 }));
     const stream = await client.chat.completions.create(params);
     const seen: string[] = [];
     const error = await (async () => {
@@ -67,7 +68,7 @@ describe("fake OpenAI server, driven by the real openai SDK", () => {
   });
 
   it("cuts the connection mid-stream", async () => {
-    fake.enqueue(openaiText("one two three four", { cutAfter: 2 }));
+    fake.enqueue(textAnswer("one two three four", { cutAfter: 2 }));
     const stream = await client.chat.completions.create(params);
     const error = await (async () => {
       for await (const _chunk of stream) {
