@@ -61,6 +61,8 @@ export interface WireFormat<Body> {
   midStreamErrorCode: ProviderErrorCode;
   /** Headers of a streamed answer. */
   streamHeaders?: Record<string, string>;
+  /** Whether the request carries credentials; a request without is answered 401. */
+  authorized?(request: RecordedRequest): boolean;
 }
 
 async function streamFrames(res: ServerResponse, frames: string[], script: FakeStreamScript, wire: WireFormat<never>): Promise<void> {
@@ -104,6 +106,11 @@ export async function createFakeProvider<Body>(wire: WireFormat<Body>): Promise<
       return;
     }
     generationRequests.push(recorded);
+    if (wire.authorized && !wire.authorized(recorded)) {
+      res.writeHead(401, { "content-type": "application/json" });
+      res.end(JSON.stringify(wire.errorBody(401)));
+      return;
+    }
     const body = recorded.body as Body;
     const script: FakeScript = queue.shift() ??
       fallback?.(body, recorded) ?? { kind: "error", status: 500, body: wire.errorBody(500) };

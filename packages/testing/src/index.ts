@@ -4,3 +4,5 @@ export * from "./fake-provider.js";
 export * from "./fake-script.js";
 export * from "./http-server.js";
 export * from "./scripted-adapter.js";
+export * from "./fake-anthropic.js";
+export * from "./fake-gemini.js";

@@ -1,0 +1,204 @@
+import Anthropic from "@anthropic-ai/sdk";
+import { VERSION as SDK_VERSION } from "@anthropic-ai/sdk/version";
+import {
+  ProviderError,
+  type AdapterPart,
+  type AdapterRequest,
+  type FinishReason,
+  type ServiceAdapter,
+  type Usage,
+} from "@copilot-runtime/protocol";
+import { toAnthropicMessages } from "./convert-messages.js";
+import { abortError, toProviderError } from "./map-error.js";
+
+export interface AnthropicAdapterOptions {
+  /** A configured client (API key, baseURL, retries). Default: `new Anthropic()` from the environment. */
+  anthropic?: Anthropic;
+  /** Default "claude-sonnet-4-5". */
+  model?: string;
+  /** `max_tokens` when the request sets none. Default 4096. */
+  maxTokens?: number;
+  /** Marks the system prompt and the last message with `cache_control` so Anthropic caches the prompt prefix. */
+  promptCaching?: { enabled: boolean };
+  /**
+   * The `anthropic-version` to send. Default: the SDK's own (2026-10-21 for
+   * `@anthropic-ai/sdk` 1.x, 2023-06-01 for 0.x). API version 2026-10-21
+   * rejects `temperature` and `top_p`, so they are only sent under 2023-06-01.
+   */
+  apiVersion?: string;
+}
+
+/** The API version that removed the sampling parameters. */
+export const SAMPLING_REMOVED_IN = "2026-10-21";
+
+type SamplingBody = { temperature?: number; top_p?: number };
+
+type CreateParams = Anthropic.MessageCreateParamsStreaming;
+
+const STOP_REASONS: Record<string, FinishReason> = {
+  end_turn: "stop",
+  stop_sequence: "stop",
+  max_tokens: "length",
+  model_context_window_exceeded: "length",
+  tool_use: "tool_calls",
+  refusal: "content_filter",
+};
+
+const CACHE = { type: "ephemeral" } as const;
+
+function markLastBlock(blocks: Anthropic.ContentBlockParam[] | Anthropic.TextBlockParam[]): void {
+  const last = blocks.at(-1);
+  if (last !== undefined && last.type !== "thinking" && last.type !== "redacted_thinking") {
+    (last as { cache_control?: typeof CACHE }).cache_control = CACHE;
+  }
+}
+
+/** Claude through the Messages streaming API of `@anthropic-ai/sdk`. */
+export class AnthropicAdapter implements ServiceAdapter {
+  readonly provider = "anthropic";
+  readonly model: string;
+  private client: Anthropic | undefined;
+  /** The `anthropic-version` requests are sent with. */
+  readonly apiVersion: string;
+  private readonly options: AnthropicAdapterOptions;
+
+  constructor(options: AnthropicAdapterOptions = {}) {
+    this.options = options;
+    this.client = options.anthropic;
+    this.model = options.model ?? "claude-sonnet-4-5";
+    this.apiVersion = options.apiVersion ?? (SDK_VERSION.startsWith("0.") ? "2023-06-01" : SAMPLING_REMOVED_IN);
+  }
+
+  /** Whether the API version still takes `temperature` / `top_p`. */
+  get acceptsSampling(): boolean {
+    return this.apiVersion < SAMPLING_REMOVED_IN;
+  }
+
+  private getClient(): Anthropic {
+    if (this.client === undefined) {
+      try {
+        this.client = new Anthropic();
+      } catch (cause) {
+        throw new ProviderError(
+          "auth_error",
+          "No Anthropic API key: set ANTHROPIC_API_KEY or pass `anthropic: new Anthropic({ apiKey })` to AnthropicAdapter.",
+          { provider: this.provider, cause, status: 500 },
+        );
+      }
+    }
+    return this.client;
+  }
+
+  /** The Messages API request for an adapter request. */
+  buildRequest(request: AdapterRequest): CreateParams {
+    const { parameters } = request;
+    const { system, messages } = toAnthropicMessages(request.messages);
+    const caching = this.options.promptCaching?.enabled === true;
+    const body: CreateParams = {
+      model: this.model,
+      max_tokens: parameters.maxTokens ?? this.options.maxTokens ?? 4096,
+      messages,
+      stream: true,
+    };
+    if (system.length > 0) {
+      if (caching) markLastBlock(system);
+      body.system = caching ? system : system.map((block) => block.text).join("\n\n");
+    }
+    if (caching) {
+      const last = messages.at(-1);
+      if (last !== undefined) {
+        if (typeof last.content === "string") last.content = [{ type: "text", text: last.content }];
+        markLastBlock(last.content);
+      }
+    }
+    if (request.tools.length > 0) {
+      body.tools = request.tools.map((tool) => ({
+        name: tool.name,
+        description: tool.description,
+        input_schema: tool.parameters as Anthropic.Tool.InputSchema,
+      }));
+    }
+    if (this.acceptsSampling) {
+      const sampling = body as CreateParams & SamplingBody;
+      if (parameters.temperature != null) sampling.temperature = parameters.temperature;
+      if (parameters.topP != null) sampling.top_p = parameters.topP;
+    }
+    if (parameters.stop != null && parameters.stop.length > 0) body.stop_sequences = parameters.stop;
+    return body;
+  }
+
+  async *stream(request: AdapterRequest): AsyncIterable<AdapterPart> {
+    const client = this.getClient();
+    const body = this.buildRequest(request);
+    const toolBlocks = new Map<number, string>(); // content block index → tool_use id
+    const usage: Usage = {};
+    let finish: FinishReason = "stop";
+    try {
+      const headers = this.options.apiVersion !== undefined ? { "anthropic-version": this.options.apiVersion } : undefined;
+      const stream = await client.messages.create(body, { signal: request.signal, ...(headers ? { headers } : {}) });
+      for await (const event of stream) {
+        switch (event.type) {
+          case "message_start": {
+            const u = event.message.usage;
+            usage.inputTokens = u.input_tokens;
+            usage.outputTokens = u.output_tokens;
+            if (u.cache_read_input_tokens != null) usage.cachedInputTokens = u.cache_read_input_tokens;
+            if (u.cache_creation_input_tokens != null) usage.cacheWriteInputTokens = u.cache_creation_input_tokens;
+            break;
+          }
+          case "content_block_start": {
+            const block = event.content_block;
+            if (block.type === "tool_use") {
+              toolBlocks.set(event.index, block.id);
+              yield { type: "tool-call-start", toolCallId: block.id, toolName: block.name };
+            } else if (block.type === "text" && block.text !== "") {
+              yield { type: "text-delta", delta: block.text };
+            } else if (block.type === "thinking" && block.thinking !== "") {
+              yield { type: "reasoning-delta", delta: block.thinking };
+            }
+            break;
+          }
+          case "content_block_delta": {
+            const delta = event.delta;
+            if (delta.type === "text_delta") {
+              if (delta.text !== "") yield { type: "text-delta", delta: delta.text };
+            } else if (delta.type === "input_json_delta") {
+              const id = toolBlocks.get(event.index);
+              if (id !== undefined && delta.partial_json !== "") yield { type: "tool-call-delta", toolCallId: id, argsDelta: delta.partial_json };
+            } else if (delta.type === "thinking_delta") {
+              if (delta.thinking !== "") yield { type: "reasoning-delta", delta: delta.thinking };
+            }
+            break;
+          }
+          case "content_block_stop": {
+            const id = toolBlocks.get(event.index);
+            if (id !== undefined) yield { type: "tool-call-end", toolCallId: id };
+            break;
+          }
+          case "message_delta": {
+            if (event.delta.stop_reason != null) finish = STOP_REASONS[event.delta.stop_reason] ?? "other";
+            const u = event.usage;
+            if (u.output_tokens != null) usage.outputTokens = u.output_tokens;
+            if (u.input_tokens != null) usage.inputTokens = u.input_tokens;
+            if (u.cache_read_input_tokens != null) usage.cachedInputTokens = u.cache_read_input_tokens;
+            if (u.cache_creation_input_tokens != null) usage.cacheWriteInputTokens = u.cache_creation_input_tokens;
+            break;
+          }
+          default:
+            break;
+        }
+      }
+    } catch (error) {
+      if (request.signal.aborted) throw abortError(error);
+      throw toProviderError(error, client.apiKey);
+    }
+    if (request.signal.aborted) throw abortError();
+    if (usage.inputTokens != null || usage.outputTokens != null) {
+      yield {
+        type: "usage",
+        usage: { ...usage, totalTokens: (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0) },
+      };
+    }
+    yield { type: "finish", reason: finish };
+  }
+}

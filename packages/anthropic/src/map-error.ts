@@ -1,0 +1,63 @@
+import Anthropic from "@anthropic-ai/sdk";
+import { ProviderError, isAbortError, providerErrorCodeForStatus, redactSecrets, type ProviderErrorCode } from "@copilot-runtime/protocol";
+
+// Error types Anthropic sends in an `event: error` frame (no HTTP status then).
+const STREAM_ERROR_CODES: Record<string, ProviderErrorCode> = {
+  overloaded_error: "provider_unavailable",
+  rate_limit_error: "rate_limited",
+  authentication_error: "auth_error",
+  permission_error: "auth_error",
+  invalid_request_error: "provider_bad_request",
+  request_too_large: "provider_bad_request",
+  api_error: "provider_error",
+  timeout_error: "timeout",
+};
+
+const SUMMARIES: Record<ProviderErrorCode, string> = {
+  auth_error: "The Anthropic API rejected the credentials",
+  rate_limited: "The Anthropic API rate limit was reached",
+  provider_unavailable: "The Anthropic API is overloaded or unavailable",
+  provider_bad_request: "The Anthropic API rejected the request",
+  provider_error: "The Anthropic API failed",
+  timeout: "The Anthropic API timed out",
+};
+
+interface AnthropicErrorShape {
+  status?: number;
+  message?: string;
+  headers?: Headers;
+  error?: { error?: { type?: string; message?: string }; type?: string; message?: string } | null;
+  type?: string;
+}
+
+export function abortError(cause?: unknown): Error {
+  return Object.assign(new Error("The request was aborted.", { cause }), { name: "AbortError" });
+}
+
+/** Any error of the Anthropic SDK → a `ProviderError` whose message holds no key. Aborts pass through as aborts. */
+export function toProviderError(error: unknown, apiKey?: string | null): unknown {
+  if (error instanceof ProviderError || isAbortError(error)) return error;
+  if (error instanceof Anthropic.APIUserAbortError) return abortError(error);
+  if (error instanceof Anthropic.APIConnectionTimeoutError) {
+    return new ProviderError("timeout", "The Anthropic API timed out.", { provider: "anthropic", cause: error });
+  }
+  if (error instanceof Anthropic.APIConnectionError) {
+    return new ProviderError("provider_unavailable", "Could not connect to the Anthropic API.", { provider: "anthropic", cause: error });
+  }
+  const e = (error ?? {}) as AnthropicErrorShape;
+  const status = typeof e.status === "number" ? e.status : undefined;
+  const inner = e.error?.error ?? e.error ?? undefined;
+  const type = e.type ?? inner?.type;
+  const code: ProviderErrorCode =
+    status !== undefined ? providerErrorCodeForStatus(status) : ((type !== undefined ? STREAM_ERROR_CODES[type] : undefined) ?? "provider_error");
+  const detail = redactSecrets(inner?.message ?? e.message ?? String(error), [apiKey]);
+  const where = status !== undefined ? `HTTP ${status}` : `mid-stream${type ? ` ${type}` : ""}`;
+  const retryAfterHeader = e.headers?.get?.("retry-after");
+  const retryAfter = retryAfterHeader != null && Number.isFinite(Number(retryAfterHeader)) ? Number(retryAfterHeader) : undefined;
+  return new ProviderError(code, `${SUMMARIES[code]} (${where}): ${detail}`.slice(0, 1000), {
+    provider: "anthropic",
+    providerStatus: status,
+    retryAfter,
+    cause: error,
+  });
+}

@@ -1,0 +1,22 @@
+import { GoogleGenAI } from "@google/genai";
+import { GoogleGenerativeAI } from "@google/generative-ai";
+import { CopilotRuntime } from "@copilot-runtime/core";
+import { createFakeGemini } from "@copilot-runtime/testing";
+import { describeAdapterConformance } from "@copilot-runtime/testing/conformance";
+import { GoogleGenAIAdapter } from "./google-genai-adapter.js";
+import { GoogleGenerativeAIAdapter } from "./google-generative-ai-adapter.js";
+
+describeAdapterConformance({
+  name: "GoogleGenAIAdapter (@google/genai 2.x)",
+  startFake: createFakeGemini,
+  createAdapter: (fake, apiKey) => new GoogleGenAIAdapter({ genai: new GoogleGenAI({ apiKey, httpOptions: { baseUrl: fake.baseURL } }) }),
+  createRuntime: (options) => new CopilotRuntime(options),
+});
+
+describeAdapterConformance({
+  name: "GoogleGenerativeAIAdapter (@google/generative-ai 0.24)",
+  startFake: createFakeGemini,
+  createAdapter: (fake, apiKey) =>
+    new GoogleGenerativeAIAdapter({ genAI: new GoogleGenerativeAI(apiKey), requestOptions: { baseUrl: fake.baseURL } }),
+  createRuntime: (options) => new CopilotRuntime(options),
+});

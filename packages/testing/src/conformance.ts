@@ -1,0 +1,238 @@
+// The conformance suite every adapter passes: through the runtime and the
+// real @ag-ui/client, against the adapter's fake provider server, with the
+// adapter's real vendor SDK. Import it from "@copilot-runtime/testing/conformance"
+// inside a vitest test file.
+import { HttpAgent } from "@ag-ui/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyEvents, type ActionDefinition, type BaseEvent, type Message, type ServiceAdapter } from "@copilot-runtime/protocol";
+import type { FakeProvider } from "./fake-provider.js";
+import { textAnswer, toolCallAnswer } from "./fake-script.js";
+
+/** What the suite needs of `CopilotRuntime` (injected, so this package does not depend on core). */
+export interface RuntimeLike {
+  handler(options: { serviceAdapter: ServiceAdapter; basePath?: string }): (request: Request) => Promise<Response>;
+}
+
+export interface AdapterConformanceOptions<F extends FakeProvider> {
+  /** Shown in the test names, e.g. "OpenAIAdapter". */
+  name: string;
+  /** Starts the adapter's fake provider server. */
+  startFake: () => Promise<F>;
+  /** The adapter under test, with its real SDK client pointed at the fake (retries off). */
+  createAdapter: (fake: F, apiKey: string) => ServiceAdapter;
+  /** `(options) => new CopilotRuntime(options)` from `@copilot-runtime/core`. */
+  createRuntime: (options: { actions: ActionDefinition[] }) => RuntimeLike;
+  /** Whether `temperature` reaches this provider (false where its API removed the parameter). Default true. */
+  sendsTemperature?: boolean;
+}
+
+const API_KEY = "sk-conformance-SECRET-0123456789";
+const RUN_URL = "http://runtime.test/api/copilotkit/agent/default/run";
+
+const confirmTool = {
+  name: "confirm",
+  description: "Ask the user to confirm",
+  parameters: { type: "object", properties: { question: { type: "string" } }, required: ["question"] },
+};
+
+const actions: ActionDefinition[] = [
+  {
+    name: "sayHello",
+    description: "Says hello to someone.",
+    parameters: [{ name: "arg", type: "string", description: "The name of the person to say hello to.", required: true }],
+    handler: ({ arg }) => `Hello, ${String(arg)}!`,
+  },
+];
+
+interface RunOutcome {
+  events: BaseEvent[];
+  errors: { message: string; code?: string }[];
+}
+
+/** Registers the conformance suite for one adapter binding (call it at the top level of a test file). */
+export function describeAdapterConformance<F extends FakeProvider>(options: AdapterConformanceOptions<F>): void {
+  describe(`${options.name} conformance`, () => {
+    let fake: F;
+    let handler: (request: Request) => Promise<Response>;
+
+    beforeAll(async () => {
+      fake = await options.startFake();
+      handler = options
+        .createRuntime({ actions })
+        .handler({ serviceAdapter: options.createAdapter(fake, API_KEY), basePath: "/api/copilotkit" });
+    });
+    afterAll(async () => {
+      await fake?.close();
+    });
+
+    function agentWith(messages: Message[]) {
+      const agent = new HttpAgent({
+        url: RUN_URL,
+        threadId: `thread-${crypto.randomUUID()}`,
+        fetch: ((input: string | URL | Request, init?: RequestInit) => handler(new Request(input, init))) as typeof fetch,
+      });
+      agent.messages.push(...messages);
+      return agent;
+    }
+    const user = (content: string): Message => ({ id: crypto.randomUUID(), role: "user", content });
+
+    async function run(agent: HttpAgent, parameters: Record<string, unknown> = {}): Promise<RunOutcome> {
+      const events: BaseEvent[] = [];
+      const errors: RunOutcome["errors"] = [];
+      await agent.runAgent(parameters, {
+        onEvent: ({ event }) => void events.push(event),
+        onRunErrorEvent: ({ event }) => void errors.push(event),
+      });
+      verifyEvents(events);
+      return { events, errors };
+    }
+    const ofType = <T>(events: BaseEvent[], type: string) => events.filter((event) => event.type === type) as unknown as T[];
+    const lastMessage = (agent: HttpAgent) => agent.messages[agent.messages.length - 1];
+
+    it("streams a plain answer and reports usage in RUN_FINISHED", async () => {
+      fake.enqueue(textAnswer("Hello from the fake provider.", { usage: { inputTokens: 11, outputTokens: 7 } }));
+      const agent = agentWith([user("Hi!")]);
+      const { events } = await run(agent);
+      expect(lastMessage(agent)).toMatchObject({ role: "assistant", content: "Hello from the fake provider." });
+      const finished = events[events.length - 1] as unknown as { type: string; usage?: { inputTokens?: number; outputTokens?: number }[] };
+      expect(finished.type).toBe("RUN_FINISHED");
+      expect(finished.usage?.[0]).toMatchObject({ inputTokens: 11, outputTokens: 7 });
+      expect(fake.summary().lastUserText).toBe("Hi!");
+    });
+
+    it("streams one tool call with its arguments", async () => {
+      fake.enqueue(toolCallAnswer([{ name: "confirm", arguments: { question: "Proceed?" } }]));
+      const agent = agentWith([user("Ask me")]);
+      const { events } = await run(agent, { tools: [confirmTool] });
+      const starts = ofType<{ toolCallId: string; toolCallName: string }>(events, "TOOL_CALL_START");
+      expect(starts.map((start) => start.toolCallName)).toEqual(["confirm"]);
+      const args = ofType<{ delta: string }>(events, "TOOL_CALL_ARGS").map((event) => event.delta).join("");
+      expect(JSON.parse(args)).toEqual({ question: "Proceed?" });
+      expect(ofType(events, "TOOL_CALL_RESULT")).toEqual([]);
+      expect(fake.summary().toolNames).toEqual(["sayHello", "confirm"]);
+    });
+
+    it("streams parallel tool calls as distinct calls", async () => {
+      fake.enqueue(
+        toolCallAnswer([
+          { name: "confirm", arguments: { question: "First?" } },
+          { name: "confirm", arguments: { question: "Second?" } },
+        ]),
+      );
+      const agent = agentWith([user("Ask me twice")]);
+      const { events } = await run(agent, { tools: [confirmTool] });
+      const starts = ofType<{ toolCallId: string }>(events, "TOOL_CALL_START");
+      expect(starts).toHaveLength(2);
+      expect(new Set(starts.map((start) => start.toolCallId)).size).toBe(2);
+      const argsOf = (id: string) =>
+        JSON.parse(
+          ofType<{ toolCallId: string; delta: string }>(events, "TOOL_CALL_ARGS")
+            .filter((event) => event.toolCallId === id)
+            .map((event) => event.delta)
+            .join(""),
+        );
+      expect(starts.map((start) => argsOf(start.toolCallId))).toEqual([{ question: "First?" }, { question: "Second?" }]);
+    });
+
+    it("runs a server action and ends with the LLM's answer to its result", async () => {
+      fake.enqueue(toolCallAnswer([{ name: "sayHello", arguments: { arg: "Ada" } }]), textAnswer("I greeted Ada."));
+      const agent = agentWith([user("Greet Ada")]);
+      const { events } = await run(agent);
+      expect(ofType<{ content: string }>(events, "TOOL_CALL_RESULT").map((result) => result.content)).toEqual(["Hello, Ada!"]);
+      expect(lastMessage(agent)).toMatchObject({ role: "assistant", content: "I greeted Ada." });
+      const second = fake.summary();
+      expect(second.toolCalls.map((call) => [call.name, call.args])).toEqual([["sayHello", { arg: "Ada" }]]);
+      expect(second.toolResults.map((result) => result.content)).toEqual(["Hello, Ada!"]);
+    });
+
+    it("leaves a frontend tool to the client and continues with its result", async () => {
+      fake.enqueue(toolCallAnswer([{ name: "confirm", arguments: { question: "Delete?" } }]));
+      const agent = agentWith([user("Delete it")]);
+      const first = await run(agent, { tools: [confirmTool] });
+      const [start] = ofType<{ toolCallId: string }>(first.events, "TOOL_CALL_START");
+      agent.messages.push({ id: crypto.randomUUID(), role: "tool", toolCallId: start!.toolCallId, content: "yes" });
+      fake.enqueue(textAnswer("Deleted."));
+      await run(agent, { tools: [confirmTool] });
+      expect(lastMessage(agent)).toMatchObject({ role: "assistant", content: "Deleted." });
+      const summary = fake.summary();
+      expect(summary.toolCalls.map((call) => [call.name, call.args])).toEqual([["confirm", { question: "Delete?" }]]);
+      expect(summary.toolResults.map((result) => result.content)).toEqual(["yes"]);
+    });
+
+    it("converts a history that already holds tool calls and results", async () => {
+      fake.enqueue(textAnswer("Both cities are nice."));
+      const call = (id: string, city: string) => ({ id, type: "function" as const, function: { name: "lookup", arguments: JSON.stringify({ city }) } });
+      const agent = agentWith([
+        { id: "s1", role: "system", content: "You are a travel assistant." },
+        user("Weather in Paris and Rome?"),
+        { id: "a1", role: "assistant", content: "Checking both.", toolCalls: [call("h1", "Paris"), call("h2", "Rome")] },
+        { id: "t1", role: "tool", toolCallId: "h1", content: "sunny" },
+        { id: "t2", role: "tool", toolCallId: "h2", content: "rainy" },
+        { id: "a2", role: "assistant", content: "Paris is sunny, Rome is rainy." },
+        user("Which is nicer?"),
+      ]);
+      await run(agent);
+      const summary = fake.summary();
+      expect(summary.system).toContain("You are a travel assistant.");
+      expect(summary.toolCalls.map((c) => [c.name, c.args])).toEqual([
+        ["lookup", { city: "Paris" }],
+        ["lookup", { city: "Rome" }],
+      ]);
+      expect(summary.toolResults.map((result) => result.content)).toEqual(["sunny", "rainy"]);
+      expect(summary.lastUserText).toBe("Which is nicer?");
+    });
+
+    it("passes temperature 0 and maxTokens to the provider", async () => {
+      fake.enqueue(textAnswer("ok"));
+      await run(agentWith([user("Be exact")]), { forwardedProps: { temperature: 0, maxTokens: 123 } });
+      const summary = fake.summary();
+      expect(summary.maxTokens).toBe(123);
+      if (options.sendsTemperature === false) expect(summary.temperature).toBeUndefined();
+      else expect(summary.temperature).toBe(0);
+    });
+
+    it("reports the provider's HTTP errors as RUN_ERROR with a stable code and no secret", async () => {
+      for (const errorCase of fake.errorCases) {
+        fake.enqueue(errorCase.script);
+        const { events, errors } = await run(agentWith([user(`trigger ${errorCase.name}`)]));
+        expect(events.map((event) => event.type), errorCase.name).toEqual(["RUN_STARTED", "RUN_ERROR"]);
+        expect(errors[0]?.code, errorCase.name).toBe(errorCase.code);
+        expect(errors[0]?.message).not.toContain("SECRET");
+        expect(errors[0]?.message).not.toContain(API_KEY);
+      }
+    });
+
+    it("reports a failure in the middle of the stream as RUN_ERROR", async () => {
+      fake.enqueue(textAnswer("This answer breaks off half way through", { errorAfter: 3 }));
+      const { events, errors } = await run(agentWith([user("Tell me")]));
+      expect(events[events.length - 1]?.type).toBe("RUN_ERROR");
+      expect(errors[0]?.code).toBe(fake.midStreamErrorCode);
+      expect(errors[0]?.message).not.toContain("SECRET");
+    });
+
+    it("closes the provider request when the client aborts", async () => {
+      let release!: () => void;
+      const hold = new Promise<void>((resolve) => (release = resolve));
+      fake.enqueue(textAnswer("one two three four five six", { holdAfter: 1, hold }));
+      const before = fake.requests.length;
+      const agent = agentWith([user("Long story")]);
+      const running = agent.runAgent().catch(() => undefined);
+      const request = await waitFor(() => fake.requests[before]);
+      agent.abortRun();
+      await running;
+      expect(await request.closedEarly).toBe(true);
+      release();
+    });
+  });
+}
+
+/** Polls until `get` returns a value (at most 5 s). */
+async function waitFor<T>(get: () => T | undefined): Promise<T> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const value = get();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
