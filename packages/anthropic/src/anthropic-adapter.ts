@@ -14,7 +14,7 @@ import { abortError, toProviderError } from "./map-error.js";
 export interface AnthropicAdapterOptions {
   /** A configured client (API key, baseURL, retries). Default: `new Anthropic()` from the environment. */
   anthropic?: Anthropic;
-  /** Default "claude-sonnet-4-5". */
+  /** Default "claude-sonnet-5-5". */
   model?: string;
   /** `max_tokens` when the request sets none. Default 4096. */
   maxTokens?: number;
@@ -65,7 +65,7 @@ export class AnthropicAdapter implements ServiceAdapter {
   constructor(options: AnthropicAdapterOptions = {}) {
     this.options = options;
     this.client = options.anthropic;
-    this.model = options.model ?? "claude-sonnet-4-5";
+    this.model = options.model ?? "claude-sonnet-5-5";
     this.apiVersion = options.apiVersion ?? (SDK_VERSION.startsWith("0.") ? "2023-06-01" : SAMPLING_REMOVED_IN);
   }
 

@@ -45,13 +45,21 @@ export function toProviderError(error: unknown, apiKey?: string | null): unknown
     return new ProviderError("provider_unavailable", "Could not connect to the Anthropic API.", { provider: "anthropic", cause: error });
   }
   const e = (error ?? {}) as AnthropicErrorShape;
+  if (typeof e.message === "string" && e.message.includes("Could not resolve authentication method")) {
+    return new ProviderError(
+      "auth_error",
+      "No Anthropic API key: set ANTHROPIC_API_KEY or pass `anthropic: new Anthropic({ apiKey })` to AnthropicAdapter.",
+      { provider: "anthropic", cause: error, status: 500 },
+    );
+  }
+  const isApiError = error instanceof Anthropic.APIError;
   const status = typeof e.status === "number" ? e.status : undefined;
   const inner = e.error?.error ?? e.error ?? undefined;
   const type = e.type ?? inner?.type;
   const code: ProviderErrorCode =
     status !== undefined ? providerErrorCodeForStatus(status) : ((type !== undefined ? STREAM_ERROR_CODES[type] : undefined) ?? "provider_error");
   const detail = redactSecrets(inner?.message ?? e.message ?? String(error), [apiKey]);
-  const where = status !== undefined ? `HTTP ${status}` : `mid-stream${type ? ` ${type}` : ""}`;
+  const where = status !== undefined ? `HTTP ${status}` : isApiError ? `mid-stream${type ? ` ${type}` : ""}` : "client error";
   const retryAfterHeader = e.headers?.get?.("retry-after");
   const retryAfter = retryAfterHeader != null && Number.isFinite(Number(retryAfterHeader)) ? Number(retryAfterHeader) : undefined;
   return new ProviderError(code, `${SUMMARIES[code]} (${where}): ${detail}`.slice(0, 1000), {

@@ -1,0 +1,159 @@
+import { GoogleGenAI } from "@google/genai";
+import { GoogleGenerativeAI } from "@google/generative-ai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ProviderError, type AdapterPart, type AdapterRequest, type ServiceAdapter } from "@copilot-runtime/protocol";
+import { createFakeGemini, httpError, textAnswer, toolCallAnswer, type FakeGemini } from "@copilot-runtime/testing";
+import { GoogleGenAIAdapter } from "./google-genai-adapter.js";
+import { GoogleGenerativeAIAdapter } from "./google-generative-ai-adapter.js";
+
+let fake: FakeGemini;
+const API_KEY = "AIzaSyFAKE-SECRET-0123456789";
+
+beforeAll(async () => {
+  fake = await createFakeGemini();
+});
+afterAll(() => fake.close());
+
+const bindings: [string, () => ServiceAdapter][] = [
+  ["GoogleGenAIAdapter", () => new GoogleGenAIAdapter({ genai: new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: fake.baseURL } }), model: "gemini-test" })],
+  [
+    "GoogleGenerativeAIAdapter",
+    () => new GoogleGenerativeAIAdapter({ genAI: new GoogleGenerativeAI(API_KEY), model: "gemini-test", requestOptions: { baseUrl: fake.baseURL } }),
+  ],
+];
+
+function request(overrides: Partial<AdapterRequest> = {}): AdapterRequest {
+  return {
+    threadId: "t",
+    runId: "r",
+    messages: [
+      { id: "s", role: "system", content: "Be brief." },
+      { id: "u", role: "user", content: "Hi" },
+    ],
+    tools: [],
+    parameters: {},
+    signal: new AbortController().signal,
+    ...overrides,
+  };
+}
+
+async function collect(adapter: ServiceAdapter, req: AdapterRequest = request()): Promise<AdapterPart[]> {
+  const parts: AdapterPart[] = [];
+  for await (const part of adapter.stream(req)) parts.push(part);
+  return parts;
+}
+
+describe.each(bindings)("%s", (_name, make) => {
+  it("sends one conversion: systemInstruction, contents, reduced tool schemas, generationConfig with temperature 0", async () => {
+    fake.enqueue(textAnswer("ok"));
+    await collect(
+      make(),
+      request({
+        tools: [
+          { name: "weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false } },
+          { name: "ping", description: "No arguments", parameters: { type: "object", properties: {} } },
+        ],
+        parameters: { temperature: 0, maxTokens: 64 },
+      }),
+    );
+    const body = fake.bodies().at(-1)!;
+    expect(fake.modelOf()).toBe("gemini-test");
+    expect(fake.requests.at(-1)!.headers["x-goog-api-key"]).toBe(API_KEY);
+    expect(body.contents).toEqual([{ role: "user", parts: [{ text: "Hi" }] }]);
+    expect(body.systemInstruction?.parts).toEqual([{ text: "Be brief." }]);
+    expect(body.tools).toEqual([
+      {
+        functionDeclarations: [
+          { name: "weather", description: "Weather", parameters: { type: "OBJECT", properties: { city: { type: "STRING" } }, required: ["city"] } },
+          { name: "ping", description: "No arguments" },
+        ],
+      },
+    ]);
+    expect(body.generationConfig).toMatchObject({ temperature: 0, maxOutputTokens: 64 });
+  });
+
+  it("mints ids for whole function calls and reports cumulative usage", async () => {
+    fake.enqueue(
+      toolCallAnswer(
+        [
+          { name: "weather", arguments: { city: "Paris" } },
+          { name: "weather", arguments: { city: "Rome" } },
+        ],
+        { text: "Checking", usage: { inputTokens: 30, outputTokens: 12 } },
+      ),
+    );
+    const parts = await collect(make());
+    const starts = parts.filter((p): p is Extract<AdapterPart, { type: "tool-call-start" }> => p.type === "tool-call-start");
+    expect(starts.map((start) => start.toolName)).toEqual(["weather", "weather"]);
+    expect(new Set(starts.map((start) => start.toolCallId)).size).toBe(2);
+    const args = parts.filter((p): p is Extract<AdapterPart, { type: "tool-call-delta" }> => p.type === "tool-call-delta").map((p) => JSON.parse(p.argsDelta));
+    expect(args).toEqual([{ city: "Paris" }, { city: "Rome" }]);
+    expect(parts.slice(-2)).toEqual([
+      { type: "usage", usage: { inputTokens: 30, outputTokens: 12, totalTokens: 42 } },
+      { type: "finish", reason: "tool_calls" },
+    ]);
+  });
+
+  it("streams thought parts as reasoning", async () => {
+    fake.enqueue(textAnswer("Answer", { reasoning: "Thinking hard" }));
+    const parts = await collect(make());
+    expect(parts.filter((p) => p.type === "reasoning-delta").map((p) => (p as { delta: string }).delta).join("")).toBe("Thinking hard");
+    expect(parts.filter((p) => p.type === "text-delta").map((p) => (p as { delta: string }).delta).join("")).toBe("Answer");
+  });
+
+  it.each([
+    [400, "auth_error"],
+    [429, "rate_limited"],
+    [500, "provider_error"],
+    [503, "provider_unavailable"],
+  ])("maps HTTP %i to %s without leaking the key", async (status, code) => {
+    fake.enqueue(httpError(status));
+    const error = (await collect(make()).catch((e: unknown) => e)) as ProviderError;
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error.code).toBe(code);
+    expect(error.message).not.toContain(API_KEY);
+    expect(error.message).not.toContain("SECRET");
+    if (status === 429) expect(error.retryAfter).toBe(20);
+    if (status === 400) expect(error.message).toMatch(/API key not valid/);
+  });
+
+  it("turns an {error} chunk mid-stream into a ProviderError", async () => {
+    fake.enqueue(textAnswer("one two three four", { errorAfter: 2 }));
+    const seen: AdapterPart[] = [];
+    const error = await (async () => {
+      for await (const part of make().stream(request())) seen.push(part);
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect((error as ProviderError).code).toBe("provider_error");
+    expect(seen.map((p) => (p as { delta?: string }).delta).join("")).toBe("one two");
+  });
+
+  it("maps a refused connection to provider_unavailable", async () => {
+    const down = `http://127.0.0.1:9`;
+    const adapter =
+      _name === "GoogleGenAIAdapter"
+        ? new GoogleGenAIAdapter({ genai: new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: down } }) })
+        : new GoogleGenerativeAIAdapter({ genAI: new GoogleGenerativeAI(API_KEY), requestOptions: { baseUrl: down } });
+    const error = (await collect(adapter).catch((e: unknown) => e)) as ProviderError;
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error.code).toBe("provider_unavailable");
+  });
+});
+
+describe("missing API key", () => {
+  it.each([
+    ["GoogleGenAIAdapter", () => new GoogleGenAIAdapter()],
+    ["GoogleGenerativeAIAdapter", () => new GoogleGenerativeAIAdapter()],
+  ])("%s says which variable to set", async (_name, make) => {
+    const saved = { GOOGLE_API_KEY: process.env.GOOGLE_API_KEY, GEMINI_API_KEY: process.env.GEMINI_API_KEY };
+    delete process.env.GOOGLE_API_KEY;
+    delete process.env.GEMINI_API_KEY;
+    try {
+      const error = (await collect(make()).catch((e: unknown) => e)) as ProviderError;
+      expect(error.code).toBe("auth_error");
+      expect(error.message).toMatch(/GOOGLE_API_KEY/);
+    } finally {
+      Object.assign(process.env, Object.fromEntries(Object.entries(saved).filter(([, v]) => v !== undefined)));
+    }
+  });
+});
