@@ -1,0 +1,49 @@
+// The package layout's rules (DESIGN.md), checked on every package.json of the repository.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+interface PackageJson {
+  name: string;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+const packagesDir = join(import.meta.dirname, "..", "..");
+const packages = new Map<string, PackageJson>(
+  readdirSync(packagesDir).map((dir) => [dir, JSON.parse(readFileSync(join(packagesDir, dir, "package.json"), "utf8")) as PackageJson]),
+);
+const deps = (dir: string) => Object.keys(packages.get(dir)?.dependencies ?? {}).toSorted();
+const peers = (dir: string) => Object.keys(packages.get(dir)?.peerDependencies ?? {}).toSorted();
+
+const VENDOR_SDKS = ["openai", "@anthropic-ai/sdk", "@google/genai", "@google/generative-ai", "@langchain/core", "express", "next", "hono"];
+
+describe("dependency rules", () => {
+  it("protocol depends on AG-UI's core and zod only", () => {
+    expect(deps("protocol")).toEqual(["@ag-ui/core", "zod"]);
+  });
+
+  it("core depends on protocol only: no LLM SDK, no framework", () => {
+    expect(deps("core")).toEqual(["@copilot-runtime/protocol"]);
+  });
+
+  it.each([
+    ["openai", ["openai"]],
+    ["anthropic", ["@anthropic-ai/sdk"]],
+    ["google", ["@google/genai", "@google/generative-ai"]],
+  ])("the %s adapter depends on protocol only and takes its SDK as a peer", (dir, sdks) => {
+    expect(deps(dir)).toEqual(["@copilot-runtime/protocol"]);
+    expect(peers(dir)).toEqual(sdks);
+  });
+
+  it("no published package carries a vendor SDK or a framework as a dependency", () => {
+    for (const [dir, pkg] of packages) {
+      for (const name of Object.keys(pkg.dependencies ?? {})) expect(VENDOR_SDKS, `${dir} → ${name}`).not.toContain(name);
+    }
+  });
+
+  it("the node binding depends on core (and protocol for types) only", () => {
+    expect(deps("node")).toEqual(["@copilot-runtime/core", "@copilot-runtime/protocol"]);
+  });
+});
