@@ -5,8 +5,10 @@ import {
   isPlainObject,
   normalizeAction,
   type ActionDefinition,
+  type ActionSource,
   type AdapterTool,
   type BaseEvent,
+  type LangServeChainConfig,
   type NormalizedAction,
   type ObjectJSONSchema,
   type RunAgentInput,
@@ -16,6 +18,7 @@ import {
 } from "@copilot-runtime/protocol";
 import { errorResponse, eventStreamResponse, jsonResponse } from "./http-response.js";
 import type { CopilotRuntimeMiddleware, ErrorReport, OnBeforeRequestOptions } from "./middleware.js";
+import { loadLangServe } from "./langserve-loader.js";
 import { readJsonBody } from "./request-body.js";
 import { matchRoute, normalizeBasePath } from "./router.js";
 import { modelParametersFrom, parseRunAgentInput } from "./run-input.js";
@@ -40,6 +43,8 @@ export type ActionsOption =
 export interface CopilotRuntimeOptions {
   /** Server-side actions, or a function evaluated per request. */
   actions?: ActionsOption;
+  /** Remote LangServe chains offered as server-side actions (needs `@copilot-runtime/langserve`). */
+  langserve?: LangServeChainConfig[];
   middleware?: CopilotRuntimeMiddleware;
   /** LLM calls per run, server action round trips included. Default 8. */
   maxSteps?: number;
@@ -88,6 +93,7 @@ export class CopilotRuntime {
   private readonly maxSteps: number;
   private readonly maxBodyBytes: number;
   private readonly staticActions: NormalizedAction[] | undefined;
+  private langserve: Promise<ActionSource> | undefined;
 
   constructor(options: CopilotRuntimeOptions = {}) {
     this.options = options;
@@ -98,6 +104,9 @@ export class CopilotRuntime {
     }
     this.staticActions =
       options.actions == null ? [] : Array.isArray(options.actions) ? normalizeActions(options.actions) : undefined;
+    if (options.langserve != null && !Array.isArray(options.langserve)) {
+      throw new ConfigurationError("`langserve` must be an array of { chainUrl, name, description } chains.");
+    }
   }
 
   /** A fetch handler serving `GET {base}/info`, `POST {base}/agent/{id}/run` and the single-route envelope `POST {base}`. */
@@ -202,11 +211,24 @@ export class CopilotRuntime {
   }
 
   private async resolveActions(properties: Record<string, unknown>, url: string | undefined): Promise<NormalizedAction[]> {
-    if (this.staticActions) return this.staticActions;
-    const factory = this.options.actions as Extract<ActionsOption, (context: ActionsContext) => unknown>;
-    const actions = await factory({ properties, url });
-    if (!Array.isArray(actions)) throw new ConfigurationError("The `actions` function must return an array of actions.");
-    return normalizeActions(actions);
+    let actions = this.staticActions;
+    if (actions === undefined) {
+      const factory = this.options.actions as Extract<ActionsOption, (context: ActionsContext) => unknown>;
+      const defined = await factory({ properties, url });
+      if (!Array.isArray(defined)) throw new ConfigurationError("The `actions` function must return an array of actions.");
+      actions = normalizeActions(defined);
+    }
+    const chains = this.options.langserve;
+    if (chains == null || chains.length === 0) return actions;
+    this.langserve ??= loadLangServe(chains);
+    let source: ActionSource;
+    try {
+      source = await this.langserve;
+    } catch (error) {
+      this.langserve = undefined;
+      throw error;
+    }
+    return uniqueNames([...actions, ...(await source.resolve()).map((definition) => normalizeAction(definition))]);
   }
 
   private async prepareRun(
@@ -340,7 +362,10 @@ export class CopilotRuntime {
 }
 
 function normalizeActions(definitions: readonly ActionDefinition[]): NormalizedAction[] {
-  const actions = definitions.map((definition) => normalizeAction(definition));
+  return uniqueNames(definitions.map((definition) => normalizeAction(definition)));
+}
+
+function uniqueNames(actions: NormalizedAction[]): NormalizedAction[] {
   const seen = new Set<string>();
   for (const action of actions) {
     if (seen.has(action.name)) throw new ConfigurationError(`Two actions are named "${action.name}"; action names must be unique.`);

@@ -1,5 +1,6 @@
 import { EventType, isPlainObject, type ActionContext, type BaseEvent, type NormalizedAction } from "@copilot-runtime/protocol";
 import { EventChannel } from "./event-channel.js";
+import { contentText, isMessageLike } from "./message-result.js";
 
 export interface PendingToolCall {
   id: string;
@@ -26,6 +27,17 @@ const NO_VALUE = "The action completed and returned no value.";
 function errorText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return `Error: ${message}`;
+}
+
+/** The text a streamed chunk contributes: strings as they are, LangChain chunks by their content, anything else as JSON. */
+function chunkText(chunk: unknown): string {
+  if (typeof chunk === "string") return chunk;
+  if (isMessageLike(chunk)) return contentText(chunk.content);
+  return stringify(chunk);
+}
+
+async function* once(value: string): AsyncGenerator<string> {
+  yield value;
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
@@ -70,8 +82,10 @@ async function runOne(call: PendingToolCall, options: ExecuteOptions, channel: E
   if (!checked.ok) return { call, resultMessageId, content: `Error: ${checked.message}` };
 
   try {
-    const result: unknown = await action.invoke(checked.value, { ...options.context, toolCallId: call.id });
-    if (typeof result === "string") return { call, resultMessageId, content: result };
+    const value: unknown = await action.invoke(checked.value, { ...options.context, toolCallId: call.id });
+    if (typeof value === "string") return { call, resultMessageId, content: value };
+    // A LangChain message is shown to the client as assistant text, like a one-chunk stream.
+    const result = isMessageLike(value) ? once(contentText(value.content)) : value;
     if (!isAsyncIterable(result)) return { call, resultMessageId, content: stringify(result) };
 
     // A streamed result: forward it to the client as it comes, as a text message.
@@ -81,7 +95,7 @@ async function runOne(call: PendingToolCall, options: ExecuteOptions, channel: E
     try {
       for await (const chunk of result) {
         if (options.context.signal.aborted) break;
-        const delta = typeof chunk === "string" ? chunk : stringify(chunk);
+        const delta = chunkText(chunk);
         if (delta === "") continue;
         if (!opened) {
           channel.push({ type: EventType.TEXT_MESSAGE_START, messageId, role: "assistant" } as BaseEvent);

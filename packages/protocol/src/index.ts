@@ -8,6 +8,7 @@ export * from "./errors.js";
 export * from "./http-api.js";
 export * from "./json-schema.js";
 export * from "./redact.js";
+export * from "./remote-chain.js";
 export * from "./service-adapter.js";
 export * from "./sse-encoder.js";
 export * from "./verify-events.js";

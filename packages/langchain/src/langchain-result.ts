@@ -1,0 +1,136 @@
+import type { AdapterPart, Usage } from "@copilot-runtime/protocol";
+
+interface ToolCallChunkLike {
+  index?: number;
+  id?: string;
+  name?: string;
+  args?: string;
+}
+
+interface ToolCallLike {
+  id?: string;
+  name: string;
+  args: Record<string, unknown>;
+}
+
+interface UsageMetadataLike {
+  input_tokens?: number;
+  output_tokens?: number;
+  total_tokens?: number;
+  input_token_details?: { cache_read?: number; cache_creation?: number };
+  output_token_details?: { reasoning?: number };
+}
+
+/** The fields of `AIMessage` / `AIMessageChunk` the adapter reads. */
+interface MessageLike {
+  content: unknown;
+  tool_calls?: ToolCallLike[];
+  tool_call_chunks?: ToolCallChunkLike[];
+  usage_metadata?: UsageMetadataLike;
+}
+
+function isMessage(value: unknown): value is MessageLike {
+  return value != null && typeof value === "object" && "content" in value;
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return value != null && typeof value === "object" && Symbol.asyncIterator in value;
+}
+
+function contentText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  let text = "";
+  for (const block of content) {
+    if (typeof block === "string") text += block;
+    else if (block != null && typeof block === "object" && (block as { type?: unknown }).type === "text" && typeof (block as { text?: unknown }).text === "string") {
+      text += (block as { text: string }).text;
+    }
+  }
+  return text;
+}
+
+/** Assembles a LangChain result into adapter parts: text, tool calls (by index, so parallel calls stay distinct), usage. */
+export class LangChainResultReader {
+  private readonly calls = new Map<string, { id: string; open: boolean }>();
+  private readonly usage: Usage = {};
+  private sawUsage = false;
+  private position = 0;
+
+  async *read(result: unknown, signal: AbortSignal): AsyncGenerator<AdapterPart> {
+    if (typeof result === "string") {
+      if (result !== "") yield { type: "text-delta", delta: result };
+    } else if (isMessage(result)) {
+      yield* this.message(result);
+    } else if (isAsyncIterable(result)) {
+      for await (const chunk of result) {
+        if (signal.aborted) break;
+        if (typeof chunk === "string") {
+          if (chunk !== "") yield { type: "text-delta", delta: chunk };
+        } else if (isMessage(chunk)) yield* this.message(chunk);
+      }
+    } else if (result != null) {
+      throw new TypeError(
+        `chainFn returned ${Object.prototype.toString.call(result)}; return a string, an AIMessage, a BaseMessageChunk or a stream of chunks.`,
+      );
+    }
+    yield* this.end();
+  }
+
+  private *message(message: MessageLike): Generator<AdapterPart> {
+    const text = contentText(message.content);
+    if (text !== "") yield { type: "text-delta", delta: text };
+    const chunks = message.tool_call_chunks ?? [];
+    if (chunks.length > 0) {
+      for (const chunk of chunks) yield* this.toolCallChunk(chunk);
+    } else {
+      // Whole tool calls (an AIMessage, or a chunk that carries complete calls).
+      for (const call of message.tool_calls ?? []) {
+        if (call.id !== undefined && this.calls.has(`id:${call.id}`)) continue;
+        const id = call.id ?? `call_${crypto.randomUUID()}`;
+        this.calls.set(`id:${id}`, { id, open: false });
+        yield { type: "tool-call-start", toolCallId: id, toolName: call.name };
+        yield { type: "tool-call-delta", toolCallId: id, argsDelta: JSON.stringify(call.args ?? {}) };
+        yield { type: "tool-call-end", toolCallId: id };
+      }
+    }
+    if (message.usage_metadata) this.addUsage(message.usage_metadata);
+  }
+
+  private *toolCallChunk(chunk: ToolCallChunkLike): Generator<AdapterPart> {
+    const key = chunk.index !== undefined ? `index:${chunk.index}` : chunk.id !== undefined ? `id:${chunk.id}` : `position:${this.position}`;
+    let call = this.calls.get(key);
+    if (call === undefined || (chunk.id && chunk.name && chunk.id !== call.id)) {
+      if (call?.open) yield { type: "tool-call-end", toolCallId: call.id };
+      call = { id: chunk.id || `call_${crypto.randomUUID()}`, open: true };
+      this.calls.set(key, call);
+      this.position++;
+      yield { type: "tool-call-start", toolCallId: call.id, toolName: chunk.name ?? "" };
+    }
+    if (chunk.args) yield { type: "tool-call-delta", toolCallId: call.id, argsDelta: chunk.args };
+  }
+
+  private addUsage(usage: UsageMetadataLike): void {
+    this.sawUsage = true;
+    const add = (key: keyof Usage, value: number | undefined) => {
+      if (value != null) this.usage[key] = (this.usage[key] ?? 0) + value;
+    };
+    add("inputTokens", usage.input_tokens);
+    add("outputTokens", usage.output_tokens);
+    add("totalTokens", usage.total_tokens);
+    add("cachedInputTokens", usage.input_token_details?.cache_read);
+    add("cacheWriteInputTokens", usage.input_token_details?.cache_creation);
+    add("reasoningTokens", usage.output_token_details?.reasoning);
+  }
+
+  private *end(): Generator<AdapterPart> {
+    let calls = 0;
+    for (const call of this.calls.values()) {
+      calls++;
+      if (call.open) yield { type: "tool-call-end", toolCallId: call.id };
+      call.open = false;
+    }
+    if (this.sawUsage) yield { type: "usage", usage: { ...this.usage } };
+    yield { type: "finish", reason: calls > 0 ? "tool_calls" : "stop" };
+  }
+}
