@@ -13,7 +13,7 @@ export interface ScriptedChunk {
 
 export class FragmentStreamingModel extends BaseChatModel {
   /** The messages and options of every call. */
-  readonly calls: { messages: BaseMessage[]; options: BaseChatModelCallOptions }[] = [];
+  readonly calls: { messages: BaseMessage[]; options: BaseChatModelCallOptions & { tools?: unknown[] } }[] = [];
 
   constructor(private readonly script: ScriptedChunk[][]) {
     super({});
@@ -27,7 +27,7 @@ export class FragmentStreamingModel extends BaseChatModel {
     return this.withConfig({ tools } as Partial<BaseChatModelCallOptions>);
   }
 
-  async *_streamResponseChunks(messages: BaseMessage[], options: this["ParsedCallOptions"]): AsyncGenerator<ChatGenerationChunk> {
+  override async *_streamResponseChunks(messages: BaseMessage[], options: this["ParsedCallOptions"]): AsyncGenerator<ChatGenerationChunk> {
     this.calls.push({ messages, options });
     const chunks = this.script.shift() ?? [{ content: "(no script)" }];
     for (const chunk of chunks) {
