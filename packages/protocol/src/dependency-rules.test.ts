@@ -32,6 +32,7 @@ describe("dependency rules", () => {
     ["openai", ["openai"]],
     ["anthropic", ["@anthropic-ai/sdk"]],
     ["google", ["@google/genai", "@google/generative-ai"]],
+    ["langchain", ["@langchain/core"]],
   ])("the %s adapter depends on protocol only and takes its SDK as a peer", (dir, sdks) => {
     expect(deps(dir)).toEqual(["@copilot-runtime/protocol"]);
     expect(peers(dir)).toEqual(sdks);
@@ -41,6 +42,11 @@ describe("dependency rules", () => {
     for (const [dir, pkg] of packages) {
       for (const name of Object.keys(pkg.dependencies ?? {})) expect(VENDOR_SDKS, `${dir} → ${name}`).not.toContain(name);
     }
+  });
+
+  it("the LangServe bridge uses plain fetch: protocol and an SSE parser, no LangChain", () => {
+    expect(deps("langserve")).toEqual(["@copilot-runtime/protocol", "eventsource-parser"]);
+    expect(peers("langserve")).toEqual([]);
   });
 
   it("the node binding depends on core (and protocol for types) only", () => {

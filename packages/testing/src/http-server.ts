@@ -32,8 +32,8 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-/** Starts an HTTP server on 127.0.0.1, port 0, recording every request. */
-export async function startServer(handler: RequestHandler, requests: RecordedRequest[]): Promise<StartedServer> {
+/** Starts an HTTP server on 127.0.0.1 (port 0: any free port), recording every request. */
+export async function startServer(handler: RequestHandler, requests: RecordedRequest[], port = 0): Promise<StartedServer> {
   const sockets = new Set<import("node:net").Socket>();
   const server = createServer((req, res) => {
     const closedEarly = new Promise<boolean>((resolve) => {
@@ -60,10 +60,16 @@ export async function startServer(handler: RequestHandler, requests: RecordedReq
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${address.port}`,
     server,
     close: () =>
       new Promise<void>((resolve) => {

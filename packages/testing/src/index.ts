@@ -6,3 +6,4 @@ export * from "./http-server.js";
 export * from "./scripted-adapter.js";
 export * from "./fake-anthropic.js";
 export * from "./fake-gemini.js";
+export * from "./fake-langserve.js";
