@@ -91,6 +91,13 @@ describe("LangServe chains as server-side actions", () => {
     expect(langserve.requests.at(-1)?.body).toEqual({ input: "hello", config: {}, kwargs: {} });
     expect(results).toEqual(["HELLO"]);
     expect(agent.messages.at(-1)).toMatchObject({ role: "assistant", content: "It shouted HELLO." });
+
+    // the inferred schema is cached: a second request does not fetch it again
+    const fetches = () => langserve.requests.filter((r) => r.path === "/shout/input_schema").length;
+    const before = fetches();
+    llm.enqueue(textAnswer("No shouting this time."));
+    await ask("Say something");
+    expect(fetches()).toBe(before);
   });
 
   it("infers an object chain's properties and reads a serialized AI message output", async () => {
