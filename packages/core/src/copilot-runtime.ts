@@ -1,6 +1,5 @@
 import {
   ConfigurationError,
-  CopilotRuntimeError,
   RequestError,
   isPlainObject,
   normalizeAction,
@@ -17,12 +16,13 @@ import {
   type SingleRouteEnvelope,
 } from "@copilot-runtime/protocol";
 import { errorResponse, eventStreamResponse, jsonResponse } from "./http-response.js";
-import type { CopilotRuntimeMiddleware, ErrorReport, OnBeforeRequestOptions } from "./middleware.js";
+import type { CopilotRuntimeMiddleware, ErrorReport, RequestContext } from "./middleware.js";
+import { MiddlewareChain } from "./middleware-chain.js";
 import { loadLangServe } from "./langserve-loader.js";
 import { readJsonBody } from "./request-body.js";
 import { matchRoute, normalizeBasePath } from "./router.js";
 import { modelParametersFrom, parseRunAgentInput } from "./run-input.js";
-import { runLoop, type RunRecord } from "./run-loop.js";
+import { runLoop, tokenUsage, type RunRecord } from "./run-loop.js";
 
 declare const __PACKAGE_VERSION__: string;
 export const VERSION: string = typeof __PACKAGE_VERSION__ === "string" ? __PACKAGE_VERSION__ : "0.0.0-dev";
@@ -45,7 +45,15 @@ export interface CopilotRuntimeOptions {
   actions?: ActionsOption;
   /** Remote LangServe chains offered as server-side actions (needs `@copilot-runtime/langserve`). */
   langserve?: LangServeChainConfig[];
-  middleware?: CopilotRuntimeMiddleware;
+  /** One middleware or several, applied in order. */
+  middleware?: CopilotRuntimeMiddleware | CopilotRuntimeMiddleware[];
+  /**
+   * Server-side properties for every run. Precedence, lowest first: these,
+   * then the client's `forwardedProps`, then what `onBeforeRequest` returns;
+   * a verified `identity` (from an auth middleware) is set last and cannot be
+   * overridden by the client.
+   */
+  properties?: Record<string, unknown>;
   /** LLM calls per run, server action round trips included. Default 8. */
   maxSteps?: number;
   /** Largest accepted request body in bytes. Default 4 MiB. */
@@ -58,6 +66,11 @@ export interface HandlerOptions {
   serviceAdapter: ServiceAdapter;
   /** Where the runtime is mounted, e.g. "/api/copilotkit". Without it, routes match by suffix. */
   basePath?: string;
+}
+
+/** What a binding knows about the connection, beyond the `Request`. */
+export interface RequestMeta {
+  clientAddress?: string;
 }
 
 /** A run request for programmatic use (no HTTP). */
@@ -94,9 +107,12 @@ export class CopilotRuntime {
   private readonly maxBodyBytes: number;
   private readonly staticActions: NormalizedAction[] | undefined;
   private langserve: Promise<ActionSource> | undefined;
+  private readonly middleware: MiddlewareChain;
 
   constructor(options: CopilotRuntimeOptions = {}) {
     this.options = options;
+    this.middleware = new MiddlewareChain(options.middleware, options.onError);
+    if (options.properties != null && !isPlainObject(options.properties)) throw new ConfigurationError("`properties` must be a plain object.");
     this.maxSteps = validateMaxSteps(options.maxSteps);
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     if (options.actions != null && typeof options.actions !== "function" && !Array.isArray(options.actions)) {
@@ -110,12 +126,12 @@ export class CopilotRuntime {
   }
 
   /** A fetch handler serving `GET {base}/info`, `POST {base}/agent/{id}/run` and the single-route envelope `POST {base}`. */
-  handler(options: HandlerOptions): (request: Request) => Promise<Response> {
+  handler(options: HandlerOptions): (request: Request, meta?: RequestMeta) => Promise<Response> {
     if (options?.serviceAdapter == null || typeof options.serviceAdapter.stream !== "function") {
       throw new ConfigurationError("handler() needs a serviceAdapter (e.g. new OpenAIAdapter()).");
     }
     const basePath = normalizeBasePath(options.basePath);
-    return (request) => this.handle(request, options.serviceAdapter, basePath);
+    return (request, meta) => this.handle(request, options.serviceAdapter, basePath, meta);
   }
 
   /** Answers one request (the seed's `copilotKit.response(req, new OpenAIAdapter())`). Routes match by suffix. */
@@ -130,7 +146,7 @@ export class CopilotRuntime {
   async *process(request: CopilotRuntimeRequest): AsyncGenerator<BaseEvent> {
     const input = parseRunAgentInput(request.input);
     this.assertAgent(request.agentId ?? DEFAULT_AGENT_ID);
-    const run = await this.prepareRun(input, request.serviceAdapter, request.url, request.signal);
+    const run = await this.prepareRun(input, request.serviceAdapter, { url: request.url, signal: request.signal, context: { state: {} } });
     try {
       yield* run.events;
     } finally {
@@ -138,41 +154,56 @@ export class CopilotRuntime {
     }
   }
 
-  private async handle(request: Request, adapter: ServiceAdapter, basePath: string | undefined): Promise<Response> {
+  private async handle(incoming: Request, adapter: ServiceAdapter, basePath: string | undefined, meta?: RequestMeta): Promise<Response> {
+    const context: RequestContext = { state: {}, ...(meta?.clientAddress !== undefined ? { clientAddress: meta.clientAddress } : {}) };
+    let request = incoming;
+    let path = "/";
+    let response: Response;
     try {
-      const route = matchRoute(request, basePath);
-      switch (route.kind) {
-        case "info":
-          return jsonResponse(await this.info(request.url));
-        case "run":
-          this.assertAgent(route.agentId);
-          return await this.runResponse(parseRunAgentInput(await readJsonBody(request, this.maxBodyBytes)), adapter, request);
-        case "connect":
-          this.assertAgent(route.agentId);
-          await readJsonBody(request, this.maxBodyBytes);
-          return connectResponse();
-        case "stop":
-          this.assertAgent(route.agentId);
-          return jsonResponse({ stopped: false, message: `No active run on thread ${route.threadId}.` });
-        case "envelope":
-          return await this.handleEnvelope(await readJsonBody(request, this.maxBodyBytes), adapter, request);
-        case "method_not_allowed":
-          return errorResponse(
-            new RequestError("method_not_allowed", `Method ${request.method} is not allowed here; use ${route.allow.join(", ")}.`, {
-              status: 405,
-            }),
-            { allow: route.allow.join(", ") },
-          );
-        default:
-          return errorResponse(new RequestError("not_found", `No route for ${request.method} ${new URL(request.url).pathname}.`, { status: 404 }));
+      path = new URL(incoming.url).pathname;
+      const admitted = await this.middleware.request({ request, path, context });
+      if (admitted instanceof Response) response = admitted;
+      else {
+        request = admitted;
+        response = await this.route(request, adapter, basePath, context);
       }
     } catch (error) {
-      if (!(error instanceof CopilotRuntimeError) || error.status >= 500) this.report({ error, source: "request" });
-      return errorResponse(error);
+      this.middleware.error({ error, source: "request", request, context });
+      response = errorResponse(error);
+    }
+    return this.middleware.response({ request, path, context, response });
+  }
+
+  private async route(request: Request, adapter: ServiceAdapter, basePath: string | undefined, context: RequestContext): Promise<Response> {
+    const route = matchRoute(request, basePath);
+    switch (route.kind) {
+      case "info":
+        return jsonResponse(await this.info(request.url));
+      case "run":
+        this.assertAgent(route.agentId);
+        return await this.runResponse(parseRunAgentInput(await readJsonBody(request, this.maxBodyBytes)), adapter, request, context);
+      case "connect":
+        this.assertAgent(route.agentId);
+        await readJsonBody(request, this.maxBodyBytes);
+        return connectResponse();
+      case "stop":
+        this.assertAgent(route.agentId);
+        return jsonResponse({ stopped: false, message: `No active run on thread ${route.threadId}.` });
+      case "envelope":
+        return await this.handleEnvelope(await readJsonBody(request, this.maxBodyBytes), adapter, request, context);
+      case "method_not_allowed":
+        return errorResponse(
+          new RequestError("method_not_allowed", `Method ${request.method} is not allowed here; use ${route.allow.join(", ")}.`, {
+            status: 405,
+          }),
+          { allow: route.allow.join(", ") },
+        );
+      default:
+        return errorResponse(new RequestError("not_found", `No route for ${request.method} ${new URL(request.url).pathname}.`, { status: 404 }));
     }
   }
 
-  private async handleEnvelope(body: unknown, adapter: ServiceAdapter, request: Request): Promise<Response> {
+  private async handleEnvelope(body: unknown, adapter: ServiceAdapter, request: Request, context: RequestContext): Promise<Response> {
     if (!isPlainObject(body) || typeof body.method !== "string") {
       throw new RequestError("invalid_request", 'Invalid request: expected a single-route envelope { "method": "...", "params": {...}, "body": {...} }.');
     }
@@ -184,7 +215,7 @@ export class CopilotRuntime {
         return jsonResponse(await this.info(request.url));
       case "agent/run":
         this.assertAgent(agentId);
-        return this.runResponse(parseRunAgentInput(envelope.body), adapter, request);
+        return this.runResponse(parseRunAgentInput(envelope.body), adapter, request, context);
       case "agent/connect":
         this.assertAgent(agentId);
         return connectResponse();
@@ -205,8 +236,8 @@ export class CopilotRuntime {
     }
   }
 
-  private async runResponse(input: RunAgentInput, adapter: ServiceAdapter, request: Request): Promise<Response> {
-    const run = await this.prepareRun(input, adapter, request.url, request.signal);
+  private async runResponse(input: RunAgentInput, adapter: ServiceAdapter, request: Request, context: RequestContext): Promise<Response> {
+    const run = await this.prepareRun(input, adapter, { url: request.url, signal: request.signal, request, context });
     return eventStreamResponse(run.events, run.abort);
   }
 
@@ -234,11 +265,22 @@ export class CopilotRuntime {
   private async prepareRun(
     input: RunAgentInput,
     adapter: ServiceAdapter,
-    url: string | undefined,
-    outerSignal: AbortSignal | undefined,
+    http: { url: string | undefined; signal: AbortSignal | undefined; request?: Request; context: RequestContext },
   ): Promise<PreparedRun> {
-    const properties = isPlainObject(input.forwardedProps) ? input.forwardedProps : {};
-    const parameters = modelParametersFrom(input.forwardedProps);
+    const { url, context } = http;
+    const identity = context.identity;
+    const withIdentity = (properties: Record<string, unknown>) => (identity ? { ...properties, identity } : properties);
+    const hooked = await this.middleware.beforeRun({
+      threadId: input.threadId,
+      runId: input.runId,
+      inputMessages: input.messages,
+      properties: withIdentity({ ...this.options.properties, ...(isPlainObject(input.forwardedProps) ? input.forwardedProps : {}) }),
+      url,
+      ...(http.request ? { request: http.request } : {}),
+      context,
+    });
+    const properties = withIdentity(hooked.properties);
+    const parameters = modelParametersFrom(properties);
     const actions = await this.resolveActions(properties, url);
 
     const actionMap = new Map(actions.map((action) => [action.name, action]));
@@ -257,34 +299,13 @@ export class CopilotRuntime {
       tools.push({ name: tool.name, description: tool.description, parameters: schema });
     }
 
-    const hookBase: OnBeforeRequestOptions = {
-      threadId: input.threadId,
-      runId: input.runId,
-      inputMessages: input.messages,
-      properties,
-      url,
-    };
-    const middleware = this.options.middleware;
-    if (middleware?.onBeforeRequest) {
-      try {
-        await middleware.onBeforeRequest({ ...hookBase });
-      } catch (error) {
-        this.report({ error, source: "middleware", threadId: input.threadId, runId: input.runId });
-        if (error instanceof CopilotRuntimeError) throw error;
-        const detail = error instanceof Error ? error.message : String(error);
-        throw new CopilotRuntimeError("middleware_error", `The request was rejected by onBeforeRequest: ${detail}`, {
-          status: 500,
-          cause: error,
-        });
-      }
-    }
-
     const controller = new AbortController();
-    const signal = outerSignal ? AbortSignal.any([outerSignal, controller.signal]) : controller.signal;
+    const signal = http.signal ? AbortSignal.any([http.signal, controller.signal]) : controller.signal;
     const record: RunRecord = { outputMessages: [], usage: {} };
+    const reportBase = { threadId: input.threadId, runId: input.runId, context, ...(http.request ? { request: http.request } : {}) };
     const loop = runLoop(
       {
-        input,
+        input: { ...input, messages: hooked.inputMessages },
         adapter,
         actions: actionMap,
         tools,
@@ -294,22 +315,27 @@ export class CopilotRuntime {
         url,
         maxSteps: this.maxSteps,
         signal,
-        onActionError: (error) => this.report({ error, source: "action", threadId: input.threadId, runId: input.runId }),
+        ...(identity ? { identity } : {}),
+        onActionError: (error) => this.middleware.error({ error, source: "action", ...reportBase }),
       },
       record,
     );
 
+    const startedAt = Date.now();
     let afterCalled = false;
     const afterRun = () => {
       if (afterCalled) return;
       afterCalled = true;
-      if (record.error) this.report({ error: record.error.cause ?? record.error, source: "run", threadId: input.threadId, runId: input.runId });
-      const onAfterRequest = middleware?.onAfterRequest;
-      if (!onAfterRequest) return;
-      const payload = { ...hookBase, outputMessages: record.outputMessages, ...(record.error ? { error: record.error } : {}) };
-      void Promise.resolve()
-        .then(() => onAfterRequest(payload))
-        .catch((error: unknown) => this.report({ error, source: "middleware", threadId: input.threadId, runId: input.runId }));
+      if (record.error) this.middleware.error({ error: record.error.cause ?? record.error, source: "run", ...reportBase });
+      const usage = tokenUsage(record.usage, adapter);
+      void this.middleware.afterRun({
+        ...hooked,
+        properties,
+        outputMessages: record.outputMessages,
+        durationMs: Date.now() - startedAt,
+        ...(usage ? { usage } : {}),
+        ...(record.error ? { error: record.error } : {}),
+      });
     };
 
     async function* events(): AsyncGenerator<BaseEvent> {
@@ -334,7 +360,7 @@ export class CopilotRuntime {
     try {
       actions = await this.resolveActions({}, url);
     } catch (error) {
-      this.report({ error, source: "request" });
+      this.middleware.error({ error, source: "request" });
     }
     return {
       version: VERSION,
@@ -350,14 +376,6 @@ export class CopilotRuntime {
       mode: "sse",
       telemetryDisabled: true,
     };
-  }
-
-  private report(report: ErrorReport): void {
-    try {
-      this.options.onError?.(report);
-    } catch {
-      // an error reporter that fails must not break the request
-    }
   }
 }
 

@@ -9,13 +9,20 @@ export {
   type CopilotRuntimeOptions,
   type CopilotRuntimeRequest,
   type HandlerOptions,
+  type RequestMeta,
 } from "./copilot-runtime.js";
+export { MiddlewareChain } from "./middleware-chain.js";
 export { MiddlewareRejection } from "./middleware-rejection.js";
 export type {
   CopilotRuntimeMiddleware,
   ErrorReport,
+  Identity,
   OnAfterRequestOptions,
   OnBeforeRequestOptions,
+  OnBeforeRequestResult,
+  OnRequestOptions,
+  OnResponseOptions,
+  RequestContext,
   RunFailure,
 } from "./middleware.js";
 export {

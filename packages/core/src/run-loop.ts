@@ -5,6 +5,7 @@ import {
   redactSecrets,
   type AdapterTool,
   type AssistantMessage,
+  type Identity,
   type BaseEvent,
   type Message,
   type ModelParameters,
@@ -32,6 +33,7 @@ export interface RunLoopOptions {
   url: string | undefined;
   maxSteps: number;
   signal: AbortSignal;
+  identity?: Identity;
   onActionError: (error: unknown, toolCallId: string) => void;
 }
 
@@ -206,7 +208,14 @@ export async function* runLoop(options: RunLoopOptions, record: RunRecord): Asyn
       if (serverCalls.length > 0) {
         const outcomes = yield* executeToolCalls(serverCalls, {
           actions: options.actions,
-          context: { signal, properties: options.properties, url: options.url, threadId, runId },
+          context: {
+            signal,
+            properties: options.properties,
+            url: options.url,
+            threadId,
+            runId,
+            ...(options.identity ? { identity: options.identity } : {}),
+          },
           onActionError: (error, call) => options.onActionError(error, call.id),
         });
         if (signal.aborted) throw new AbortedRun();
@@ -239,7 +248,8 @@ export async function* runLoop(options: RunLoopOptions, record: RunRecord): Asyn
   }
 }
 
-function tokenUsage(usage: Usage, adapter: ServiceAdapter): TokenUsage | undefined {
+/** The run's token usage as AG-UI reports it, or undefined when the provider reported none. */
+export function tokenUsage(usage: Usage, adapter: ServiceAdapter): TokenUsage | undefined {
   if (Object.keys(usage).length === 0) return undefined;
   return { provider: adapter.provider, model: adapter.model, ...usage };
 }

@@ -112,7 +112,8 @@ export function copilotRuntimeNodeHttpEndpoint(
       if (!res.writableFinished) controller.abort();
     });
     try {
-      const response = await handler(toFetchRequest(req, controller.signal));
+      const clientAddress = req.socket?.remoteAddress;
+      const response = await handler(toFetchRequest(req, controller.signal), clientAddress !== undefined ? { clientAddress } : undefined);
       await writeFetchResponse(response, res);
     } catch {
       if (!res.headersSent) {

@@ -23,6 +23,13 @@ export interface Parameter {
   attributes?: Parameter[];
 }
 
+/** Who is calling, once an auth middleware verified it. */
+export interface Identity {
+  /** A stable id of the user (or API client). */
+  id: string;
+  [key: string]: unknown;
+}
+
 /** What a handler receives besides its arguments. */
 export interface ActionContext {
   /** Aborted when the client disconnects or the run is stopped. */
@@ -34,6 +41,8 @@ export interface ActionContext {
   threadId: string;
   runId: string;
   toolCallId: string;
+  /** The verified caller, when an auth middleware set one. */
+  identity?: Identity;
 }
 
 /**
