@@ -16,7 +16,7 @@ import {
   type SingleRouteEnvelope,
 } from "@copilot-runtime/protocol";
 import { errorResponse, eventStreamResponse, jsonResponse } from "./http-response.js";
-import type { CopilotRuntimeMiddleware, ErrorReport, RequestContext } from "./middleware.js";
+import type { CopilotRuntimeMiddleware, ErrorReport, RequestContext } from "@copilot-runtime/protocol";
 import { MiddlewareChain } from "./middleware-chain.js";
 import { loadLangServe } from "./langserve-loader.js";
 import { readJsonBody } from "./request-body.js";

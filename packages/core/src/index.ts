@@ -24,7 +24,7 @@ export type {
   OnResponseOptions,
   RequestContext,
   RunFailure,
-} from "./middleware.js";
+} from "@copilot-runtime/protocol";
 export {
   ConfigurationError,
   CopilotRuntimeError,

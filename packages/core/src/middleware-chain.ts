@@ -6,7 +6,7 @@ import type {
   OnBeforeRequestOptions,
   OnRequestOptions,
   OnResponseOptions,
-} from "./middleware.js";
+} from "@copilot-runtime/protocol";
 
 /** Runs a list of middleware, hook by hook, in order. */
 export class MiddlewareChain {

@@ -3,7 +3,7 @@ import { ProviderError, type BaseEvent, type Message } from "@copilot-runtime/pr
 import { ScriptedAdapter, collectEvents, type ScriptedStep } from "@copilot-runtime/testing";
 import { CopilotRuntime, type CopilotRuntimeOptions } from "./copilot-runtime.js";
 import { MiddlewareRejection } from "./middleware-rejection.js";
-import type { CopilotRuntimeMiddleware, ErrorReport, OnAfterRequestOptions, OnBeforeRequestOptions, OnRequestOptions, OnResponseOptions } from "./middleware.js";
+import type { CopilotRuntimeMiddleware, ErrorReport, OnAfterRequestOptions, OnBeforeRequestOptions, OnRequestOptions, OnResponseOptions } from "@copilot-runtime/protocol";
 import { ofType, post, runInput } from "./test-helpers.js";
 
 const URL_RUN = "http://localhost/api/copilotkit/agent/default/run";

@@ -1,4 +1,4 @@
-import { RequestError } from "@copilot-runtime/protocol";
+import { CopilotRuntimeError, RequestError } from "@copilot-runtime/protocol";
 
 function tooLarge(maxBytes: number): RequestError {
   return new RequestError("payload_too_large", `Request body exceeds the limit of ${maxBytes} bytes.`, { status: 413 });
@@ -24,7 +24,15 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { value, done } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (cause) {
+      // a body limit upstream (413) stays what it is; anything else is a body we could not read
+      if (cause instanceof CopilotRuntimeError) throw cause;
+      throw new RequestError("invalid_request", "The request body could not be read.", { cause });
+    }
+    const { value, done } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {

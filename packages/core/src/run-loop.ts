@@ -17,7 +17,7 @@ import {
   type Usage,
 } from "@copilot-runtime/protocol";
 import { executeToolCalls, type PendingToolCall } from "./execute-tool-calls.js";
-import type { RunFailure } from "./middleware.js";
+import type { RunFailure } from "@copilot-runtime/protocol";
 
 export interface RunLoopOptions {
   input: RunAgentInput;

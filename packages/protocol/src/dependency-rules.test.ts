@@ -49,6 +49,10 @@ describe("dependency rules", () => {
     expect(peers("langserve")).toEqual([]);
   });
 
+  it("the ready middleware depend on protocol only", () => {
+    expect(deps("middleware")).toEqual(["@copilot-runtime/protocol"]);
+  });
+
   it("the node binding depends on core (and protocol for types) only", () => {
     expect(deps("node")).toEqual(["@copilot-runtime/core", "@copilot-runtime/protocol"]);
   });

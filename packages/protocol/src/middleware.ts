@@ -1,6 +1,5 @@
-import type { Identity, Message, TokenUsage } from "@copilot-runtime/protocol";
-
-export type { Identity };
+import type { Message, TokenUsage } from "@ag-ui/core";
+import type { Identity } from "./action.js";
 
 /**
  * Per-request state shared by every hook of every middleware (and, for
