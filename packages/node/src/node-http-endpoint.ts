@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
 import type { CopilotRuntime } from "@copilot-runtime/core";
 import type { ServiceAdapter } from "@copilot-runtime/protocol";
 
@@ -10,8 +9,8 @@ export interface NodeHttpEndpointOptions {
   endpoint?: string;
 }
 
-/** A request whose body a framework already parsed (e.g. `express.json()`). */
-type MaybeParsedRequest = IncomingMessage & { body?: unknown };
+/** A request as frameworks hand it over: maybe with a parsed `body` (`express.json()`) and an `originalUrl` (Express mounts). */
+type FrameworkRequest = IncomingMessage & { body?: unknown; originalUrl?: string };
 
 function toHeaders(req: IncomingMessage): Headers {
   const headers = new Headers();
@@ -26,17 +25,37 @@ function toHeaders(req: IncomingMessage): Headers {
   return headers;
 }
 
-function requestUrl(req: IncomingMessage): string {
+function requestUrl(req: FrameworkRequest): string {
+  const path = req.originalUrl ?? req.url ?? "/";
   const host = req.headers.host ?? "localhost";
   try {
-    return new URL(req.url ?? "/", `http://${host}`).href;
+    return new URL(path, `http://${host}`).href;
   } catch {
-    return new URL(req.url ?? "/", "http://localhost").href;
+    return new URL(path, "http://localhost").href;
   }
 }
 
+/** The request body as a WHATWG stream (no `node:stream` import, so this module also loads where Node's builtins do not). */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  const iterator = req[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await iterator.next();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+}
+
 /** Builds a fetch `Request` from a Node request, reusing a body a framework already parsed. */
-export function toFetchRequest(req: MaybeParsedRequest, signal: AbortSignal): Request {
+export function toFetchRequest(req: FrameworkRequest, signal: AbortSignal): Request {
   const method = req.method ?? "GET";
   const headers = toHeaders(req);
   const init: RequestInit & { duplex?: "half" } = { method, headers, signal };
@@ -46,7 +65,7 @@ export function toFetchRequest(req: MaybeParsedRequest, signal: AbortSignal): Re
       init.body = typeof body === "string" ? body : body instanceof Uint8Array ? new Uint8Array(body) : JSON.stringify(body);
       headers.delete("content-length");
     } else if (!req.readableEnded) {
-      init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
+      init.body = bodyStream(req);
       init.duplex = "half";
     }
   }
@@ -101,7 +120,7 @@ export async function writeFetchResponse(response: Response, res: ServerResponse
  */
 export function copilotRuntimeNodeHttpEndpoint(
   options: NodeHttpEndpointOptions,
-): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+): (req: FrameworkRequest, res: ServerResponse) => Promise<void> {
   const handler = options.runtime.handler({
     serviceAdapter: options.serviceAdapter,
     ...(options.endpoint !== undefined ? { basePath: options.endpoint } : {}),

@@ -56,4 +56,13 @@ describe("dependency rules", () => {
   it("the node binding depends on core (and protocol for types) only", () => {
     expect(deps("node")).toEqual(["@copilot-runtime/core", "@copilot-runtime/protocol"]);
   });
+
+  it.each([
+    ["express", ["express"]],
+    ["hono", ["hono"]],
+    ["next", ["next"]],
+  ])("the %s binding takes its framework as a peer and pulls in no other", (dir, framework) => {
+    expect(peers(dir)).toEqual(framework);
+    for (const name of deps(dir)) expect(name.startsWith("@copilot-runtime/"), `${dir} → ${name}`).toBe(true);
+  });
 });

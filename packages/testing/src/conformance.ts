@@ -226,6 +226,8 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
   });
 }
 
+export { BindingTestAdapter, describeBindingConformance, BINDING_SUITE_MAX_BODY, type BindingConformanceOptions, type MountedRuntime } from "./binding-conformance.js";
+
 /** Polls until `get` returns a value (at most 5 s). */
 async function waitFor<T>(get: () => T | undefined): Promise<T> {
   const deadline = Date.now() + 5000;

@@ -1,0 +1,1 @@
+export { copilotRuntimeExpressEndpoint, copilotRuntimeExpressErrorHandler, type ExpressEndpointOptions, type ExpressLikeNext, type ExpressLikeRequest } from "./express-endpoint.js";

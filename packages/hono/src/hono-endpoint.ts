@@ -1,0 +1,36 @@
+import type { CopilotRuntime } from "@copilot-runtime/core";
+import type { ServiceAdapter } from "@copilot-runtime/protocol";
+import { Hono, type Context } from "hono";
+
+export interface HonoEndpointOptions {
+  runtime: CopilotRuntime;
+  serviceAdapter: ServiceAdapter;
+  /** The full path the runtime is served at, e.g. "/api/copilotkit". */
+  endpoint: string;
+}
+
+/** What `@hono/node-server` and other adapters put in `c.env` about the connection. */
+function clientAddress(c: Context): string | undefined {
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress;
+}
+
+/** A Hono handler: `app.all("/api/copilotkit/*", copilotRuntimeHonoEndpoint({ ... }))` (plus the bare path). */
+export function copilotRuntimeHonoEndpoint(options: HonoEndpointOptions): (c: Context) => Promise<Response> {
+  if (typeof options?.endpoint !== "string") throw new TypeError('copilotRuntimeHonoEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
+  const handler = options.runtime.handler({ serviceAdapter: options.serviceAdapter, basePath: options.endpoint });
+  return (c) => {
+    const address = clientAddress(c);
+    return handler(c.req.raw, address !== undefined ? { clientAddress: address } : undefined);
+  };
+}
+
+/** A Hono app serving the runtime at `endpoint`, to mount with `app.route("/", ...)` or serve as is. */
+export function createCopilotRuntimeHonoApp(options: HonoEndpointOptions): Hono {
+  const handle = copilotRuntimeHonoEndpoint(options);
+  const base = options.endpoint.replace(/\/+$/, "");
+  const app = new Hono();
+  app.all(base === "" ? "/" : base, handle);
+  app.all(`${base}/*`, handle);
+  return app;
+}

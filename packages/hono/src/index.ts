@@ -1,0 +1,1 @@
+export { copilotRuntimeHonoEndpoint, createCopilotRuntimeHonoApp, type HonoEndpointOptions } from "./hono-endpoint.js";

@@ -1,0 +1,30 @@
+import type { CopilotRuntime } from "@copilot-runtime/core";
+import type { ServiceAdapter } from "@copilot-runtime/protocol";
+
+export interface NextEndpointOptions {
+  runtime: CopilotRuntime;
+  serviceAdapter: ServiceAdapter;
+  /** The route's path, e.g. "/api/copilotkit" for `app/api/copilotkit/[[...slug]]/route.ts`. */
+  endpoint: string;
+}
+
+export type NextRouteHandler = (request: Request) => Promise<Response>;
+
+/**
+ * App Router route handlers, for `app/api/copilotkit/[[...slug]]/route.ts`:
+ *
+ *   export const { GET, POST, OPTIONS } = copilotRuntimeNextJSAppRouterEndpoint({ runtime, serviceAdapter, endpoint: "/api/copilotkit" });
+ *
+ * Plain `Request` → `Response`, with no Node-only imports: it runs on the Node.js and the Edge runtime.
+ */
+export function copilotRuntimeNextJSAppRouterEndpoint(options: NextEndpointOptions): {
+  handleRequest: NextRouteHandler;
+  GET: NextRouteHandler;
+  POST: NextRouteHandler;
+  OPTIONS: NextRouteHandler;
+} {
+  if (typeof options?.endpoint !== "string") throw new TypeError('copilotRuntimeNextJSAppRouterEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
+  const handler = options.runtime.handler({ serviceAdapter: options.serviceAdapter, basePath: options.endpoint });
+  const handleRequest: NextRouteHandler = (request) => handler(request);
+  return { handleRequest, GET: handleRequest, POST: handleRequest, OPTIONS: handleRequest };
+}
