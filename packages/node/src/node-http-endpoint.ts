@@ -72,14 +72,19 @@ export function toFetchRequest(req: FrameworkRequest, signal: AbortSignal): Requ
   return new Request(requestUrl(req), init);
 }
 
-/** Writes a fetch `Response` to a Node response, frame by frame, honouring backpressure. */
-export async function writeFetchResponse(response: Response, res: ServerResponse): Promise<void> {
+/**
+ * Writes a fetch `Response` to a Node response, frame by frame, honouring backpressure.
+ * When the request body was not read to its end (an early 4xx), the connection
+ * is closed after the response instead of being reused with unread bytes on it.
+ */
+export async function writeFetchResponse(response: Response, res: ServerResponse, req?: IncomingMessage): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     if (name !== "set-cookie") headers[name] = value;
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers["set-cookie"] = cookies;
+  if (req !== undefined && !req.complete) headers.connection = "close";
   res.writeHead(response.status, headers);
   if (response.body == null) {
     res.end();
@@ -133,7 +138,7 @@ export function copilotRuntimeNodeHttpEndpoint(
     try {
       const clientAddress = req.socket?.remoteAddress;
       const response = await handler(toFetchRequest(req, controller.signal), clientAddress !== undefined ? { clientAddress } : undefined);
-      await writeFetchResponse(response, res);
+      await writeFetchResponse(response, res, req);
     } catch {
       if (!res.headersSent) {
         res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
