@@ -366,7 +366,7 @@ describe("runtime.process and runtime.response", () => {
     const events = await collectEvents(res);
     verifyEvents(events);
     expect(textOf(events)).toBe("Hi");
-    const connect = await runtime.response(post("/api/copilotkit", { method: "agent/connect", params: { agentId: "default" }, body: runInput() }), adapter);
+    const connect = await runtime.response(post("/api/copilotkit", { method: "agent/connect", params: { agentId: "default" }, body: runInput({ threadId: "never-used" }) }), adapter);
     expect(await collectEvents(connect)).toEqual([]);
     const bad = await runtime.response(post("/api/copilotkit", { method: "agent/dance" }), adapter);
     expect(bad.status).toBe(400);

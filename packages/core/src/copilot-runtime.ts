@@ -1,5 +1,7 @@
 import {
   ConfigurationError,
+  EventType,
+  encodeSSE,
   RequestError,
   isPlainObject,
   normalizeAction,
@@ -8,6 +10,7 @@ import {
   type AdapterTool,
   type BaseEvent,
   type LangServeChainConfig,
+  type Message,
   type NormalizedAction,
   type ObjectJSONSchema,
   type RunAgentInput,
@@ -15,14 +18,15 @@ import {
   type ServiceAdapter,
   type SingleRouteEnvelope,
 } from "@copilot-runtime/protocol";
-import { errorResponse, eventStreamResponse, jsonResponse } from "./http-response.js";
+import { errorResponse, eventStreamResponse, frameStreamResponse, jsonResponse } from "./http-response.js";
 import type { CopilotRuntimeMiddleware, ErrorReport, RequestContext } from "@copilot-runtime/protocol";
 import { MiddlewareChain } from "./middleware-chain.js";
 import { loadLangServe } from "./langserve-loader.js";
 import { readJsonBody } from "./request-body.js";
 import { matchRoute, normalizeBasePath } from "./router.js";
 import { modelParametersFrom, parseRunAgentInput } from "./run-input.js";
-import { runLoop, tokenUsage, type RunRecord } from "./run-loop.js";
+import { runLoop, StoppedRun, tokenUsage, type RunRecord } from "./run-loop.js";
+import { MemoryRunStore, type RunStore, type ThreadReplay } from "./run-store.js";
 
 declare const __PACKAGE_VERSION__: string;
 export const VERSION: string = typeof __PACKAGE_VERSION__ === "string" ? __PACKAGE_VERSION__ : "0.0.0-dev";
@@ -58,6 +62,8 @@ export interface CopilotRuntimeOptions {
   maxSteps?: number;
   /** Largest accepted request body in bytes. Default 4 MiB. */
   maxBodyBytes?: number;
+  /** Where threads are kept for `connect` and `stop`. Default: a bounded in-memory store. */
+  runStore?: RunStore;
   /** Called for every error: failed actions, failed runs, failing middleware. Never required. */
   onError?: (report: ErrorReport) => void;
 }
@@ -85,7 +91,10 @@ export interface CopilotRuntimeRequest {
 
 interface PreparedRun {
   events: AsyncGenerator<BaseEvent>;
-  abort: () => void;
+  abort: (reason?: unknown) => void;
+  /** The conversation the run started from (after middleware). */
+  inputMessages: Message[];
+  record: RunRecord;
 }
 
 function validateMaxSteps(value: number | undefined): number {
@@ -108,10 +117,12 @@ export class CopilotRuntime {
   private readonly staticActions: NormalizedAction[] | undefined;
   private langserve: Promise<ActionSource> | undefined;
   private readonly middleware: MiddlewareChain;
+  private readonly runStore: RunStore;
 
   constructor(options: CopilotRuntimeOptions = {}) {
     this.options = options;
     this.middleware = new MiddlewareChain(options.middleware, options.onError);
+    this.runStore = options.runStore ?? new MemoryRunStore();
     if (options.properties != null && !isPlainObject(options.properties)) throw new ConfigurationError("`properties` must be a plain object.");
     this.maxSteps = validateMaxSteps(options.maxSteps);
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -184,11 +195,10 @@ export class CopilotRuntime {
         return await this.runResponse(parseRunAgentInput(await readJsonBody(request, this.maxBodyBytes)), adapter, request, context);
       case "connect":
         this.assertAgent(route.agentId);
-        await readJsonBody(request, this.maxBodyBytes);
-        return connectResponse();
+        return await this.connect(await readJsonBody(request, this.maxBodyBytes), context);
       case "stop":
         this.assertAgent(route.agentId);
-        return jsonResponse({ stopped: false, message: `No active run on thread ${route.threadId}.` });
+        return await this.stop(route.threadId, context);
       case "envelope":
         return await this.handleEnvelope(await readJsonBody(request, this.maxBodyBytes), adapter, request, context);
       case "method_not_allowed":
@@ -218,10 +228,13 @@ export class CopilotRuntime {
         return this.runResponse(parseRunAgentInput(envelope.body), adapter, request, context);
       case "agent/connect":
         this.assertAgent(agentId);
-        return connectResponse();
-      case "agent/stop":
+        return this.connect(envelope.body, context);
+      case "agent/stop": {
         this.assertAgent(agentId);
-        return jsonResponse({ stopped: false, message: "No active run on this thread." });
+        const threadId = typeof params.threadId === "string" ? params.threadId : undefined;
+        if (threadId === undefined) throw new RequestError("invalid_request", 'agent/stop needs params.threadId.');
+        return this.stop(threadId, context);
+      }
       default:
         throw new RequestError(
           "invalid_request",
@@ -238,7 +251,52 @@ export class CopilotRuntime {
 
   private async runResponse(input: RunAgentInput, adapter: ServiceAdapter, request: Request, context: RequestContext): Promise<Response> {
     const run = await this.prepareRun(input, adapter, { url: request.url, signal: request.signal, request, context });
-    return eventStreamResponse(run.events, run.abort);
+    const threadKey = threadKeyOf(input.threadId, context);
+    const store = this.runStore;
+    const claimed = await store.begin({ threadKey, runId: input.runId, messages: run.inputMessages, abort: () => run.abort(new StoppedRun()) });
+    if (!claimed) {
+      throw new RequestError(
+        "run_in_progress",
+        `A run is already in progress on thread ${JSON.stringify(input.threadId)}; wait for it to finish, or stop it (POST …/agent/default/stop/${input.threadId}).`,
+        { status: 409 },
+      );
+    }
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      void Promise.resolve(store.end(threadKey, input.runId, [...run.inputMessages, ...run.record.outputMessages])).catch((error: unknown) =>
+        this.middleware.error({ error, source: "run", threadId: input.threadId, runId: input.runId, request, context }),
+      );
+    };
+    async function* events(): AsyncGenerator<BaseEvent> {
+      try {
+        yield* run.events;
+      } finally {
+        end();
+      }
+    }
+    return eventStreamResponse(
+      events(),
+      () => {
+        run.abort();
+        end();
+      },
+      (frame) => store.frame(threadKey, input.runId, frame),
+    );
+  }
+
+  /** Rejoins a thread: its conversation as a snapshot, then the active run's events so far and as they come. */
+  private async connect(body: unknown, context: RequestContext): Promise<Response> {
+    const threadId = isPlainObject(body) && typeof body.threadId === "string" ? body.threadId : undefined;
+    if (threadId === undefined) throw new RequestError("invalid_request", "connect needs a body with a threadId.");
+    const replay = await this.runStore.connect(threadKeyOf(threadId, context));
+    return frameStreamResponse(replayFrames(threadId, replay));
+  }
+
+  private async stop(threadId: string, context: RequestContext): Promise<Response> {
+    const stopped = await this.runStore.stop(threadKeyOf(threadId, context));
+    return jsonResponse(stopped ? { stopped: true } : { stopped: false, message: `No run is active on thread ${JSON.stringify(threadId)}.` });
   }
 
   private async resolveActions(properties: Record<string, unknown>, url: string | undefined): Promise<NormalizedAction[]> {
@@ -351,7 +409,9 @@ export class CopilotRuntime {
 
     return {
       events: events(),
-      abort: () => controller.abort(),
+      abort: (reason?: unknown) => controller.abort(reason),
+      inputMessages: hooked.inputMessages,
+      record,
     };
   }
 
@@ -392,7 +452,22 @@ function uniqueNames(actions: NormalizedAction[]): NormalizedAction[] {
   return actions;
 }
 
-/** `connect` without a run store: there is nothing to replay, so the stream ends at once. */
-function connectResponse(): Response {
-  return eventStreamResponse((async function* () {})(), () => undefined);
+/** A thread's key in the run store: scoped to the caller when an identity is known. */
+function threadKeyOf(threadId: string, context: RequestContext): string {
+  return context.identity ? `${context.identity.id}\u0000${threadId}` : threadId;
+}
+
+/** The frames of a `connect`: the conversation as one snapshot run, then the active run (stored frames, then live ones). */
+async function* replayFrames(threadId: string, replay: ThreadReplay | undefined): AsyncGenerator<string> {
+  if (replay === undefined) return;
+  if (replay.messages.length > 0) {
+    const runId = `connect-${crypto.randomUUID()}`;
+    yield encodeSSE({ type: EventType.RUN_STARTED, threadId, runId } as BaseEvent);
+    yield encodeSSE({ type: EventType.MESSAGES_SNAPSHOT, messages: replay.messages } as BaseEvent);
+    yield encodeSSE({ type: EventType.RUN_FINISHED, threadId, runId } as BaseEvent);
+  }
+  if (replay.active) {
+    yield* replay.active.frames;
+    yield* replay.active.live;
+  }
 }

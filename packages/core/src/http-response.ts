@@ -22,7 +22,7 @@ export function errorResponse(error: unknown, headers: Record<string, string> = 
  * stream pulls the next event only when the previous frame was taken).
  * Cancelling the body (client gone) calls `onCancel` and ends the iterator.
  */
-export function eventStreamResponse(events: AsyncIterable<BaseEvent>, onCancel: () => void): Response {
+export function eventStreamResponse(events: AsyncIterable<BaseEvent>, onCancel: () => void, onFrame?: (frame: string) => void): Response {
   const iterator = events[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>(
@@ -36,11 +36,36 @@ export function eventStreamResponse(events: AsyncIterable<BaseEvent>, onCancel: 
           controller.close();
           return;
         }
-        if (result.done) controller.close();
-        else controller.enqueue(encoder.encode(encodeSSE(result.value)));
+        if (result.done) {
+          controller.close();
+          return;
+        }
+        const frame = encodeSSE(result.value);
+        onFrame?.(frame);
+        controller.enqueue(encoder.encode(frame));
       },
       async cancel() {
         onCancel();
+        await iterator.return?.(undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return new Response(body, { status: 200, headers: SSE_HEADERS });
+}
+
+/** Streams ready-made SSE frames (a replay), ending when they end or the client cancels. */
+export function frameStreamResponse(frames: AsyncIterable<string>): Response {
+  const iterator = frames[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const result = await iterator.next().catch(() => ({ done: true as const, value: undefined }));
+        if (result.done) controller.close();
+        else controller.enqueue(encoder.encode(result.value));
+      },
+      async cancel() {
         await iterator.return?.(undefined);
       },
     },

@@ -50,6 +50,17 @@ class AbortedRun extends CopilotRuntimeError {
   }
 }
 
+/** The abort reason of a run stopped on purpose (`stop`), reported as such. */
+export class StoppedRun extends CopilotRuntimeError {
+  constructor() {
+    super("stopped", "The run was stopped.", { status: 499 });
+  }
+}
+
+function abortedError(signal: AbortSignal): CopilotRuntimeError {
+  return signal.reason instanceof StoppedRun ? signal.reason : new AbortedRun();
+}
+
 /** Folds the app's context (`RunAgentInput.context`) into a system message after the leading system messages. */
 export function conversationFor(input: RunAgentInput): Message[] {
   const context = input.context ?? [];
@@ -95,7 +106,7 @@ export async function* runLoop(options: RunLoopOptions, record: RunRecord): Asyn
   try {
     const history = conversationFor(input);
     for (let step = 0; ; step++) {
-      if (signal.aborted) throw new AbortedRun();
+      if (signal.aborted) throw abortedError(signal);
       const assistantId = crypto.randomUUID();
       let text = "";
       let textOpen = false;
@@ -177,7 +188,7 @@ export async function* runLoop(options: RunLoopOptions, record: RunRecord): Asyn
           }
         }
       } catch (error) {
-        if (signal.aborted || isAbortError(error)) throw new AbortedRun();
+        if (signal.aborted || isAbortError(error)) throw abortedError(signal);
         throw error;
       }
 
@@ -218,7 +229,7 @@ export async function* runLoop(options: RunLoopOptions, record: RunRecord): Asyn
           },
           onActionError: (error, call) => options.onActionError(error, call.id),
         });
-        if (signal.aborted) throw new AbortedRun();
+        if (signal.aborted) throw abortedError(signal);
         for (const outcome of outcomes) {
           if (outcome.streamedMessage) {
             record.outputMessages.push({ id: outcome.streamedMessage.id, role: "assistant", content: outcome.streamedMessage.content });

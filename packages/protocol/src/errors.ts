@@ -13,6 +13,7 @@ export type ErrorCode =
   | "method_not_allowed"
   | "middleware_rejected"
   | "middleware_error"
+  | "run_in_progress"
   // provider errors (RUN_ERROR)
   | "auth_error"
   | "rate_limited"
@@ -22,6 +23,7 @@ export type ErrorCode =
   | "timeout"
   // run errors
   | "aborted"
+  | "stopped"
   | "configuration_error"
   | "internal_error";
 

@@ -23,12 +23,17 @@ describe("verifyEvents", () => {
     ).not.toThrow();
   });
 
+  it("accepts several runs one after the other, as a replay sends them", () => {
+    expect(() => verifyEvents([start, finish, start, e(EventType.RUN_ERROR, { message: "stopped" }), start, finish])).not.toThrow();
+  });
+
   it.each<[string, BaseEvent[], RegExp]>([
     ["first event not RUN_STARTED", [finish], /first event must be RUN_STARTED/],
     ["no terminal event", [start], /without RUN_FINISHED or RUN_ERROR/],
     ["empty stream", [], /no events/],
-    ["event after RUN_FINISHED", [start, finish, e(EventType.RUN_ERROR, { message: "x" })], /nothing may follow/],
-    ["RUN_FINISHED after RUN_ERROR", [start, e(EventType.RUN_ERROR, { message: "x" }), finish], /nothing may follow/],
+    ["event after RUN_FINISHED", [start, finish, e(EventType.RUN_ERROR, { message: "x" })], /nothing but a new RUN_STARTED may follow/],
+    ["RUN_FINISHED after RUN_ERROR", [start, e(EventType.RUN_ERROR, { message: "x" }), finish], /nothing but a new RUN_STARTED may follow/],
+    ["a second run left open", [start, finish, start], /ended without RUN_FINISHED/],
     ["open text at finish", [start, e(EventType.TEXT_MESSAGE_START, { messageId: "m" }), finish], /still open: m/],
     ["content without start", [start, e(EventType.TEXT_MESSAGE_CONTENT, { messageId: "m", delta: "x" })], /no open text/],
     [

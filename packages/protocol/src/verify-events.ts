@@ -24,8 +24,9 @@ export interface EventVerifier {
 
 /**
  * A state machine enforcing what the real AG-UI clients enforce, plus the
- * runtime's own stricter rules: the first event is `RUN_STARTED`; exactly one
- * `RUN_FINISHED`/`RUN_ERROR`, last; text messages, tool calls and reasoning
+ * runtime's own stricter rules: the first event is `RUN_STARTED`; each run ends
+ * with exactly one `RUN_FINISHED`/`RUN_ERROR`, after which only a new
+ * `RUN_STARTED` may come; the stream ends after a terminal event; text messages, tool calls and reasoning
  * messages are opened before use and closed before `RUN_FINISHED`; tool calls
  * carry `parentMessageId`; a `TOOL_CALL_RESULT` answers a finished tool call;
  * optional fields are absent, never `null`; timestamps are integers.
@@ -79,7 +80,12 @@ export function createEventVerifier(): EventVerifier {
         if (value === null && !NULLABLE_FIELDS.has(key)) fail(`field "${key}" is null; optional fields must be absent`, event);
       }
       if (event.timestamp !== undefined && !Number.isInteger(event.timestamp)) fail("timestamp must be an integer", event);
-      if (terminal !== undefined) fail(`nothing may follow the terminal ${terminal}`, event);
+      // After a terminal event only a new run may start (several runs in one stream, as in a replay).
+      if (terminal !== undefined) {
+        if (event.type !== EventType.RUN_STARTED) fail(`nothing but a new RUN_STARTED may follow the terminal ${terminal}`, event);
+        started = false;
+        terminal = undefined;
+      }
       if (!started && event.type !== EventType.RUN_STARTED) fail("the first event must be RUN_STARTED", event);
 
       switch (event.type) {
