@@ -1,4 +1,5 @@
-import { createDemoServer, ENDPOINT, serviceAdapterFromEnv } from "./server.js";
+import { existsSync } from "node:fs";
+import { createDemoServer, ENDPOINT, serviceAdapterFromEnv, WEB_ROOT } from "./server.js";
 
 const port = Number(process.env.PORT ?? 3000);
 const { adapter, description } = serviceAdapterFromEnv();
@@ -10,6 +11,7 @@ server.on("error", (error: NodeJS.ErrnoException) => {
 });
 server.listen(port, () => {
   console.log(`Copilot Runtime demo listening on http://localhost:${port}`);
+  console.log(`  page:    http://localhost:${port}/${existsSync(WEB_ROOT) ? "" : "  (not built: run pnpm demo)"}`);
   console.log(`  runtime: http://localhost:${port}${ENDPOINT}  (GET ${ENDPOINT}/info, POST ${ENDPOINT}/agent/default/run)`);
   console.log(`  model:   ${description}`);
 });
