@@ -27,7 +27,7 @@ const HELP =
   "Set OPENAI_API_KEY, ANTHROPIC_API_KEY or GOOGLE_API_KEY to talk to a real model.";
 
 const STORY = Array.from(
-  { length: 120 },
+  { length: 360 },
   (_, i) => ["Once", "upon", "a", "time,", "a", "runtime", "streamed", "tokens", "to", "a", "patient", "reader."][i % 12],
 ).join(" ");
 
@@ -64,7 +64,7 @@ export function offlineAnswer(request: AdapterRequest): ScriptedStep {
   if (weather && tools.has("lookupWeather")) {
     return { toolCalls: [{ name: "lookupWeather", args: { city: clean(weather[1]) } }] };
   }
-  if (/\blong\b.*\bstory\b/i.test(text)) return { text: STORY, usage: { inputTokens: 10, outputTokens: 120 } };
+  if (/\blong\b.*\bstory\b/i.test(text)) return { text: STORY, usage: { inputTokens: 10, outputTokens: 360 } };
   return { text: HELP, usage: { inputTokens: 10, outputTokens: 40 } };
 }
 
