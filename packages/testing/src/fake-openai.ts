@@ -1,4 +1,5 @@
 import { createFakeProvider, contentText, type FakeProvider, type WireFormat } from "./fake-provider.js";
+import type { RecordedRequest } from "./http-server.js";
 import { argsText, DEFAULT_USAGE, splitArgs, splitText, type FakeStreamScript } from "./fake-script.js";
 
 export interface ChatCompletionRequestBody {
@@ -98,13 +99,78 @@ export function openaiStreamChunks(script: FakeStreamScript, includeUsage: boole
   return frames;
 }
 
+const isResponsesApi = (request: RecordedRequest) => request.path.split("?")[0]!.endsWith("/responses");
+
+/** The frames of a streamed Responses API answer (`event:` + `data:`, no `[DONE]`), as the AI SDK and `client.responses` read them. */
+export function openaiResponsesFrames(script: FakeStreamScript): string[] {
+  const id = `resp_fake${++counter}`;
+  const model = script.model ?? "gpt-4o-2024-08-06";
+  let sequence = 0;
+  const frames: string[] = [];
+  const emit = (type: string, data: Record<string, unknown>) =>
+    frames.push(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`);
+  const usage = script.usage === false ? undefined : (script.usage ?? DEFAULT_USAGE);
+  const base = { id, object: "response", created_at: 1_700_000_000, model, output: [] as unknown[], parallel_tool_calls: true, tool_choice: "auto", tools: [] };
+  emit("response.created", { response: { ...base, status: "in_progress" } });
+  emit("response.in_progress", { response: { ...base, status: "in_progress" } });
+  const output: Record<string, unknown>[] = [];
+  let index = 0;
+  const pieces = splitText(script.text);
+  if (pieces.length > 0) {
+    const itemId = `msg_fake${counter}`;
+    const text = pieces.join("");
+    emit("response.output_item.added", { output_index: index, item: { id: itemId, type: "message", status: "in_progress", role: "assistant", content: [] } });
+    emit("response.content_part.added", { item_id: itemId, output_index: index, content_index: 0, part: { type: "output_text", text: "", annotations: [] } });
+    for (const delta of pieces) emit("response.output_text.delta", { item_id: itemId, output_index: index, content_index: 0, delta, logprobs: [] });
+    emit("response.output_text.done", { item_id: itemId, output_index: index, content_index: 0, text, logprobs: [] });
+    emit("response.content_part.done", { item_id: itemId, output_index: index, content_index: 0, part: { type: "output_text", text, annotations: [] } });
+    const item = { id: itemId, type: "message", status: "completed", role: "assistant", content: [{ type: "output_text", text, annotations: [] }] };
+    emit("response.output_item.done", { output_index: index, item });
+    output.push(item);
+    index++;
+  }
+  for (const call of script.toolCalls ?? []) {
+    const itemId = `fc_fake${counter}_${index}`;
+    const callId = call.id ?? `call_${counter}_${index}`;
+    const args = argsText(call);
+    emit("response.output_item.added", { output_index: index, item: { id: itemId, type: "function_call", status: "in_progress", call_id: callId, name: call.name, arguments: "" } });
+    for (const delta of splitArgs(args, call.chunks ?? 3)) emit("response.function_call_arguments.delta", { item_id: itemId, output_index: index, delta });
+    emit("response.function_call_arguments.done", { item_id: itemId, output_index: index, arguments: args });
+    const item = { id: itemId, type: "function_call", status: "completed", call_id: callId, name: call.name, arguments: args };
+    emit("response.output_item.done", { output_index: index, item });
+    output.push(item);
+    index++;
+  }
+  emit("response.completed", {
+    response: {
+      ...base,
+      status: "completed",
+      output,
+      ...(usage
+        ? {
+            usage: {
+              input_tokens: usage.inputTokens,
+              input_tokens_details: { cached_tokens: usage.cachedInputTokens ?? 0 },
+              output_tokens: usage.outputTokens,
+              output_tokens_details: { reasoning_tokens: 0 },
+              total_tokens: usage.inputTokens + usage.outputTokens,
+            },
+          }
+        : {}),
+    },
+  });
+  return frames;
+}
+
 const openaiWire: WireFormat<ChatCompletionRequestBody> = {
   provider: "openai",
-  matches: (request) => request.method === "POST" && request.path.split("?")[0]!.endsWith("/chat/completions"),
+  matches: (request) => request.method === "POST" && (request.path.split("?")[0]!.endsWith("/chat/completions") || isResponsesApi(request)),
   isStreaming: (body) => body?.stream === true,
-  frames: (script, body) =>
-    openaiStreamChunks(script, body.stream_options?.include_usage === true).map((frame) => `data: ${JSON.stringify(frame)}\n\n`),
-  trailer: "data: [DONE]\n\n",
+  frames: (script, body, request) =>
+    isResponsesApi(request)
+      ? openaiResponsesFrames(script)
+      : openaiStreamChunks(script, body.stream_options?.include_usage === true).map((frame) => `data: ${JSON.stringify(frame)}\n\n`),
+  trailer: (request) => (isResponsesApi(request) ? "" : "data: [DONE]\n\n"),
   errorFrame: `data: ${JSON.stringify(openaiErrorBody(500))}\n\n`,
   json(script) {
     const text = splitText(script.text).join("");

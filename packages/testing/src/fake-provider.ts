@@ -47,9 +47,9 @@ export interface WireFormat<Body> {
   /** Whether the request asks for a stream (else a JSON answer is sent). */
   isStreaming(body: Body, request: RecordedRequest): boolean;
   /** The SSE frames (complete, with their blank line) of a streamed answer. */
-  frames(script: FakeStreamScript, body: Body): string[];
+  frames(script: FakeStreamScript, body: Body, request: RecordedRequest): string[];
   /** Sent after the frames, if anything (e.g. `data: [DONE]`). */
-  trailer?: string;
+  trailer?: string | ((request: RecordedRequest) => string);
   /** The provider's mid-stream error frame. */
   errorFrame: string;
   /** The JSON answer of a non-streaming request. */
@@ -65,7 +65,7 @@ export interface WireFormat<Body> {
   authorized?(request: RecordedRequest): boolean;
 }
 
-async function streamFrames(res: ServerResponse, frames: string[], script: FakeStreamScript, wire: WireFormat<never>): Promise<void> {
+async function streamFrames(res: ServerResponse, frames: string[], script: FakeStreamScript, wire: WireFormat<never>, trailer: string): Promise<void> {
   res.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache",
@@ -89,7 +89,7 @@ async function streamFrames(res: ServerResponse, frames: string[], script: FakeS
     if (res.destroyed) return;
     res.write(frames[i]);
   }
-  res.end(wire.trailer ?? "");
+  res.end(trailer);
 }
 
 /** Builds a fake provider server from a wire format. */
@@ -124,7 +124,8 @@ export async function createFakeProvider<Body>(wire: WireFormat<Body>): Promise<
       res.end(JSON.stringify(wire.json(script, body)));
       return;
     }
-    await streamFrames(res, wire.frames(script, body), script, wire as WireFormat<never>);
+    const trailer = typeof wire.trailer === "function" ? wire.trailer(recorded) : (wire.trailer ?? "");
+    await streamFrames(res, wire.frames(script, body, recorded), script, wire as WireFormat<never>, trailer);
   }, requests);
 
   const fake: FakeProvider = {

@@ -1,0 +1,22 @@
+// The published CopilotKit runtime, v1 API: CopilotRuntime + OpenAIAdapter + copilotRuntimeNodeHttpEndpoint.
+process.env.COPILOTKIT_TELEMETRY_DISABLED = "true";
+process.env.DO_NOT_TRACK = "1";
+process.env.LOG_LEVEL = "error";
+const { createServer } = await import("node:http");
+const { default: OpenAI } = await import("openai");
+const { CopilotRuntime, OpenAIAdapter, copilotRuntimeNodeHttpEndpoint } = await import("@copilotkit/runtime");
+
+const baseURL = process.argv[2];
+const runtime = new CopilotRuntime({
+  actions: [
+    {
+      name: "sayHello",
+      description: "Says hello to someone.",
+      parameters: [{ name: "arg", type: "string", description: "The name of the person to say hello to.", required: true }],
+      handler: async ({ arg }) => `Hello, ${arg}!`,
+    },
+  ],
+});
+const serviceAdapter = new OpenAIAdapter({ openai: new OpenAI({ apiKey: "sk-bench", baseURL, maxRetries: 0 }), model: "gpt-4o" });
+const server = createServer(copilotRuntimeNodeHttpEndpoint({ runtime, serviceAdapter, endpoint: "/api/copilotkit" }));
+server.listen(0, "127.0.0.1", () => process.send?.({ ready: true, port: server.address().port, path: "/api/copilotkit", envelope: true }));

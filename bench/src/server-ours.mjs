@@ -1,0 +1,21 @@
+// Copilot Runtime: the Node binding + OpenAIAdapter + one server action.
+import { createServer } from "node:http";
+import OpenAI from "openai";
+import { CopilotRuntime } from "@copilot-runtime/core";
+import { copilotRuntimeNodeHttpEndpoint } from "@copilot-runtime/node";
+import { OpenAIAdapter } from "@copilot-runtime/openai";
+
+const baseURL = process.argv[2];
+const runtime = new CopilotRuntime({
+  actions: [
+    {
+      name: "sayHello",
+      description: "Says hello to someone.",
+      parameters: [{ name: "arg", type: "string", description: "The name of the person to say hello to.", required: true }],
+      handler: async ({ arg }) => `Hello, ${arg}!`,
+    },
+  ],
+});
+const serviceAdapter = new OpenAIAdapter({ openai: new OpenAI({ apiKey: "sk-bench", baseURL, maxRetries: 0 }), model: "gpt-4o" });
+const server = createServer(copilotRuntimeNodeHttpEndpoint({ runtime, serviceAdapter, endpoint: "/api/copilotkit" }));
+server.listen(0, "127.0.0.1", () => process.send?.({ ready: true, port: server.address().port, path: "/api/copilotkit/agent/default/run" }));
