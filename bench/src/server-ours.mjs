@@ -19,3 +19,4 @@ const runtime = new CopilotRuntime({
 const serviceAdapter = new OpenAIAdapter({ openai: new OpenAI({ apiKey: "sk-bench", baseURL, maxRetries: 0 }), model: "gpt-4o" });
 const server = createServer(copilotRuntimeNodeHttpEndpoint({ runtime, serviceAdapter, endpoint: "/api/copilotkit" }));
 server.listen(0, "127.0.0.1", () => process.send?.({ ready: true, port: server.address().port, path: "/api/copilotkit/agent/default/run" }));
+process.on("SIGINT", () => process.exit(0));

@@ -155,7 +155,7 @@ export class CopilotRuntime {
    * Invalid input or a rejecting `onBeforeRequest` throw before the first event.
    */
   async *process(request: CopilotRuntimeRequest): AsyncGenerator<BaseEvent> {
-    const input = parseRunAgentInput(request.input);
+    const input = await parseRunAgentInput(request.input);
     this.assertAgent(request.agentId ?? DEFAULT_AGENT_ID);
     const run = await this.prepareRun(input, request.serviceAdapter, { url: request.url, signal: request.signal, context: { state: {} } });
     try {
@@ -192,7 +192,7 @@ export class CopilotRuntime {
         return jsonResponse(await this.info(request.url));
       case "run":
         this.assertAgent(route.agentId);
-        return await this.runResponse(parseRunAgentInput(await readJsonBody(request, this.maxBodyBytes)), adapter, request, context);
+        return await this.runResponse(await parseRunAgentInput(await readJsonBody(request, this.maxBodyBytes)), adapter, request, context);
       case "connect":
         this.assertAgent(route.agentId);
         return await this.connect(await readJsonBody(request, this.maxBodyBytes), context);
@@ -225,7 +225,7 @@ export class CopilotRuntime {
         return jsonResponse(await this.info(request.url));
       case "agent/run":
         this.assertAgent(agentId);
-        return this.runResponse(parseRunAgentInput(envelope.body), adapter, request, context);
+        return this.runResponse(await parseRunAgentInput(envelope.body), adapter, request, context);
       case "agent/connect":
         this.assertAgent(agentId);
         return this.connect(envelope.body, context);

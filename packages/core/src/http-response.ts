@@ -1,4 +1,4 @@
-import { CopilotRuntimeError, SSE_HEADERS, encodeSSE, type BaseEvent, type ErrorBody } from "@copilot-runtime/protocol";
+import { CopilotRuntimeError, SSE_FRAME_SOURCE, SSE_HEADERS, encodeSSE, type BaseEvent, type ErrorBody, type SSEFrameSource } from "@copilot-runtime/protocol";
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -23,53 +23,51 @@ export function errorResponse(error: unknown, headers: Record<string, string> = 
  * Cancelling the body (client gone) calls `onCancel` and ends the iterator.
  */
 export function eventStreamResponse(events: AsyncIterable<BaseEvent>, onCancel: () => void, onFrame?: (frame: string) => void): Response {
-  const iterator = events[Symbol.asyncIterator]();
+  async function* frames(): AsyncGenerator<string> {
+    for await (const event of events) {
+      const frame = encodeSSE(event);
+      onFrame?.(frame);
+      yield frame;
+    }
+  }
+  return frameResponse(frames(), onCancel);
+}
+
+/**
+ * A `200 text/event-stream` response of SSE frames. Its body is a web stream;
+ * a binding on the same process may take the frames directly (`SSE_FRAME_SOURCE`).
+ */
+function frameResponse(frames: AsyncIterator<string>, onCancel: () => void): Response {
   const encoder = new TextEncoder();
+  const cancel = () => {
+    onCancel();
+    void frames.return?.(undefined);
+  };
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        let result: IteratorResult<BaseEvent>;
+        let result: IteratorResult<string>;
         try {
-          result = await iterator.next();
+          result = await frames.next();
         } catch {
-          // The run loop reports its own errors as RUN_ERROR; this is a last guard.
+          // the run loop reports its own errors as RUN_ERROR; this is a last guard
           controller.close();
           return;
         }
-        if (result.done) {
-          controller.close();
-          return;
-        }
-        const frame = encodeSSE(result.value);
-        onFrame?.(frame);
-        controller.enqueue(encoder.encode(frame));
+        if (result.done) controller.close();
+        else controller.enqueue(encoder.encode(result.value));
       },
-      async cancel() {
-        onCancel();
-        await iterator.return?.(undefined);
-      },
+      cancel,
     },
     { highWaterMark: 0 },
   );
-  return new Response(body, { status: 200, headers: SSE_HEADERS });
+  const response = new Response(body, { status: 200, headers: SSE_HEADERS });
+  const source: SSEFrameSource = { frames: { [Symbol.asyncIterator]: () => frames }, cancel };
+  Object.defineProperty(response, SSE_FRAME_SOURCE, { value: source });
+  return response;
 }
 
 /** Streams ready-made SSE frames (a replay), ending when they end or the client cancels. */
 export function frameStreamResponse(frames: AsyncIterable<string>): Response {
-  const iterator = frames[Symbol.asyncIterator]();
-  const encoder = new TextEncoder();
-  const body = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        const result = await iterator.next().catch(() => ({ done: true as const, value: undefined }));
-        if (result.done) controller.close();
-        else controller.enqueue(encoder.encode(result.value));
-      },
-      async cancel() {
-        await iterator.return?.(undefined);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-  return new Response(body, { status: 200, headers: SSE_HEADERS });
+  return frameResponse(frames[Symbol.asyncIterator](), () => undefined);
 }

@@ -1,5 +1,13 @@
 import { RequestError, isPlainObject, type ModelParameters, type RunAgentInput } from "@copilot-runtime/protocol";
-import { RunAgentInputSchema } from "@copilot-runtime/protocol/schemas";
+
+type RunAgentInputValidator = (typeof import("@copilot-runtime/protocol/schemas"))["RunAgentInputSchema"];
+let validator: Promise<RunAgentInputValidator> | undefined;
+
+/** AG-UI's own validator, loaded on first use: zod stays out of start-up. */
+function loadValidator(): Promise<RunAgentInputValidator> {
+  validator ??= import("@copilot-runtime/protocol/schemas").then((schemas) => schemas.RunAgentInputSchema);
+  return validator;
+}
 
 interface Issue {
   path: PropertyKey[];
@@ -22,11 +30,11 @@ function describeIssues(issues: readonly Issue[]): string {
 }
 
 /** Validates an AG-UI `RunAgentInput` once, at the door. Throws a 400 `RequestError` naming each bad field. */
-export function parseRunAgentInput(body: unknown): RunAgentInput {
+export async function parseRunAgentInput(body: unknown): Promise<RunAgentInput> {
   if (!isPlainObject(body)) {
     throw new RequestError("invalid_request", "Invalid RunAgentInput: the body must be a JSON object.");
   }
-  const result = RunAgentInputSchema.safeParse(body);
+  const result = (await loadValidator()).safeParse(body);
   if (!result.success) {
     throw new RequestError("invalid_request", `Invalid RunAgentInput: ${describeIssues(result.error.issues)}.`);
   }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CopilotRuntime } from "@copilot-runtime/core";
-import type { ServiceAdapter } from "@copilot-runtime/protocol";
+import { SSE_FRAME_SOURCE, type ServiceAdapter, type SSEFrameSource } from "@copilot-runtime/protocol";
 
 export interface NodeHttpEndpointOptions {
   runtime: CopilotRuntime;
@@ -91,6 +91,11 @@ export async function writeFetchResponse(response: Response, res: ServerResponse
     return;
   }
   res.flushHeaders();
+  const source = (response as Response & { [SSE_FRAME_SOURCE]?: SSEFrameSource })[SSE_FRAME_SOURCE];
+  if (source !== undefined) {
+    await writeFrames(source, res);
+    return;
+  }
   const reader = response.body.getReader();
   const onClose = () => void reader.cancel().catch(() => undefined);
   res.once("close", onClose);
@@ -115,6 +120,53 @@ export async function writeFetchResponse(response: Response, res: ServerResponse
     // the body failed or was cancelled because the client left: nothing more to write
   } finally {
     res.off("close", onClose);
+    if (!res.destroyed && !res.writableEnded) res.end();
+  }
+}
+
+/** Waits until the response can take more, or is gone. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const settle = () => {
+      res.off("drain", settle);
+      res.off("close", settle);
+      resolve();
+    };
+    res.on("drain", settle);
+    res.on("close", settle);
+  });
+}
+
+/**
+ * The runtime's frames straight to the socket: frames that come in the same
+ * tick leave in one write (corked until the next tick), none waits longer.
+ */
+async function writeFrames(source: SSEFrameSource, res: ServerResponse): Promise<void> {
+  const onClose = () => source.cancel();
+  res.once("close", onClose);
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    res.uncork();
+  };
+  try {
+    for await (const frame of source.frames) {
+      if (res.destroyed) break;
+      if (!corked) {
+        corked = true;
+        res.cork();
+        process.nextTick(uncork);
+      }
+      if (!res.write(frame)) {
+        if (corked) uncork();
+        await drained(res);
+      }
+    }
+  } catch {
+    // the client left, or the stream failed: nothing more to write
+  } finally {
+    res.off("close", onClose);
+    if (corked) uncork();
     if (!res.destroyed && !res.writableEnded) res.end();
   }
 }

@@ -1,4 +1,3 @@
-import { toJSONSchema } from "zod/v4/core";
 import type {
   Action,
   ActionContext,
@@ -97,10 +96,26 @@ function isZod3Schema(value: unknown): boolean {
   return value != null && typeof value === "object" && "_def" in value && !("_zod" in value);
 }
 
+interface JSONSchemaConvertible {
+  toJSONSchema?: (params?: { io?: "input" | "output"; unrepresentable?: "throw" | "any" }) => unknown;
+  "~standard"?: { jsonSchema?: { input?: (options: { target: string }) => unknown } };
+}
+
+/**
+ * A zod 4 schema's JSON Schema, through the schema's own converter (so this
+ * package never loads zod itself): `schema.toJSONSchema()`, or the Standard
+ * JSON Schema interface.
+ */
 function zodToJsonSchema(schema: ZodLikeSchema, actionName: string): ObjectJSONSchema {
   let json: JSONSchema;
   try {
-    json = toJSONSchema(schema as never, { io: "input", unrepresentable: "any" }) as JSONSchema;
+    const convertible = schema as unknown as JSONSchemaConvertible;
+    const converted =
+      typeof convertible.toJSONSchema === "function"
+        ? convertible.toJSONSchema({ io: "input", unrepresentable: "any" })
+        : convertible["~standard"]?.jsonSchema?.input?.({ target: "draft-2020-12" });
+    if (converted == null || typeof converted !== "object") throw new TypeError("this zod version cannot produce JSON Schema (use zod >= 4.1)");
+    json = converted as JSONSchema;
   } catch (cause) {
     throw new ConfigurationError(`Action "${actionName}": its zod schema cannot be converted to JSON Schema.`, { cause });
   }

@@ -20,3 +20,18 @@ export function encodeSSE(event: BaseEvent): string {
 export function encodeSSEComment(text = "ping"): string {
   return `: ${text.replace(/[\r\n]+/g, " ")}\n\n`;
 }
+
+/**
+ * A fast path between the runtime and a binding on the same process: a
+ * streamed `Response` the runtime creates also carries its SSE frames as
+ * strings under this key, so a Node binding can write them without the web
+ * stream and the byte encoding in between. Other consumers read `response.body`.
+ */
+export const SSE_FRAME_SOURCE: unique symbol = Symbol.for("copilot-runtime.sse-frame-source") as never;
+
+export interface SSEFrameSource {
+  /** The frames, each `data: …\n\n`; iterate once (and then do not read the body). */
+  frames: AsyncIterable<string>;
+  /** The client went away. */
+  cancel(): void;
+}
