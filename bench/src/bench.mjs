@@ -2,7 +2,7 @@
 // runtime (v1 and v2 APIs) and with the limit (the client talking to the fake
 // OpenAI server directly), in one run, alternating targets.
 import { execFileSync, fork } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
@@ -24,7 +24,7 @@ const log = (...args) => console.error(...args);
 function start(file, args = []) {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+    const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, { stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: ["--expose-gc"] });
     child.once("error", reject);
     child.once("exit", (code) => reject(new Error(`${file} exited with ${code}`)));
     child.once("message", (message) => resolve({ child, pid: child.pid, coldStartMs: performance.now() - started, ...message }));
@@ -129,8 +129,21 @@ async function main() {
     }
   }
 
+  // after load: every server collects its garbage, then RSS is read (a leak stays)
+  for (const target of TARGETS.slice(1)) servers[target].child.send("gc");
   await new Promise((resolve) => setTimeout(resolve, 3000));
   for (const target of TARGETS.slice(1)) results[target].afterRssMiB = rssMiB(servers[target].pid);
+
+  // cold start: the median of three more spawns per server
+  for (const target of TARGETS.slice(1)) {
+    const spawns = [results[target].coldStartMs];
+    for (let i = 0; i < 2; i++) {
+      const extra = await start(`./server-${target}.mjs`, [fake.baseURL]);
+      spawns.push(extra.coldStartMs);
+      extra.child.kill();
+    }
+    results[target].coldStartMs = percentile(spawns, 50);
+  }
 
   log("  import times...");
   const imports = {
@@ -142,7 +155,7 @@ async function main() {
   if (!SKIP_FOOTPRINT) {
     log("  install footprints (npm install in fresh folders)...");
     try {
-      const openaiVersion = JSON.parse(execFileSync("node", ["-p", "JSON.stringify(require('openai/package.json').version)"], { cwd: fileURLToPath(new URL("..", import.meta.url)) }).toString());
+      const openaiVersion = JSON.parse(readFileSync(new URL("../node_modules/openai/package.json", import.meta.url), "utf8")).version;
       footprint = measureFootprint(ROOT, openaiVersion, COPILOTKIT_VERSION);
     } catch (error) {
       footprint = { error: error instanceof Error ? error.message.split("\n")[0] : String(error) };

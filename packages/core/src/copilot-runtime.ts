@@ -357,8 +357,19 @@ export class CopilotRuntime {
       tools.push({ name: tool.name, description: tool.description, parameters: schema });
     }
 
+    // One controller for the run; the request's signal (the client going away) aborts it too.
+    // (Linked by hand: AbortSignal.any keeps its sources' dependants alive longer on Node 20.)
     const controller = new AbortController();
-    const signal = http.signal ? AbortSignal.any([http.signal, controller.signal]) : controller.signal;
+    const signal = controller.signal;
+    const outer = http.signal;
+    if (outer) {
+      if (outer.aborted) controller.abort(outer.reason);
+      else {
+        const onOuterAbort = () => controller.abort(outer.reason);
+        outer.addEventListener("abort", onOuterAbort, { once: true });
+        signal.addEventListener("abort", () => outer.removeEventListener("abort", onOuterAbort), { once: true });
+      }
+    }
     const record: RunRecord = { outputMessages: [], usage: {} };
     const reportBase = { threadId: input.threadId, runId: input.runId, context, ...(http.request ? { request: http.request } : {}) };
     const loop = runLoop(
