@@ -24,7 +24,7 @@ import { MiddlewareChain } from "./middleware-chain.js";
 import { loadLangServe } from "./langserve-loader.js";
 import { readJsonBody } from "./request-body.js";
 import { matchRoute, normalizeBasePath } from "./router.js";
-import { modelParametersFrom, parseRunAgentInput } from "./run-input.js";
+import { DEFAULT_INPUT_LIMITS, modelParametersFrom, parseRunAgentInput, type InputLimits } from "./run-input.js";
 import { runLoop, StoppedRun, tokenUsage, type RunRecord } from "./run-loop.js";
 import { MemoryRunStore, type RunStore, type ThreadReplay } from "./run-store.js";
 
@@ -62,6 +62,8 @@ export interface CopilotRuntimeOptions {
   maxSteps?: number;
   /** Largest accepted request body in bytes. Default 4 MiB. */
   maxBodyBytes?: number;
+  /** Bounds on a run's input: messages (1000), tools (256), context items (256). */
+  limits?: Partial<InputLimits>;
   /** Where threads are kept for `connect` and `stop`. Default: a bounded in-memory store. */
   runStore?: RunStore;
   /** Called for every error: failed actions, failed runs, failing middleware. Never required. */
@@ -114,6 +116,7 @@ export class CopilotRuntime {
   private readonly options: CopilotRuntimeOptions;
   private readonly maxSteps: number;
   private readonly maxBodyBytes: number;
+  private readonly limits: InputLimits;
   private readonly staticActions: NormalizedAction[] | undefined;
   private langserve: Promise<ActionSource> | undefined;
   private readonly middleware: MiddlewareChain;
@@ -126,6 +129,7 @@ export class CopilotRuntime {
     if (options.properties != null && !isPlainObject(options.properties)) throw new ConfigurationError("`properties` must be a plain object.");
     this.maxSteps = validateMaxSteps(options.maxSteps);
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.limits = { ...DEFAULT_INPUT_LIMITS, ...options.limits };
     if (options.actions != null && typeof options.actions !== "function" && !Array.isArray(options.actions)) {
       throw new ConfigurationError("`actions` must be an array of actions or a function returning one.");
     }
@@ -155,7 +159,7 @@ export class CopilotRuntime {
    * Invalid input or a rejecting `onBeforeRequest` throw before the first event.
    */
   async *process(request: CopilotRuntimeRequest): AsyncGenerator<BaseEvent> {
-    const input = await parseRunAgentInput(request.input);
+    const input = await parseRunAgentInput(request.input, this.limits);
     this.assertAgent(request.agentId ?? DEFAULT_AGENT_ID);
     const run = await this.prepareRun(input, request.serviceAdapter, { url: request.url, signal: request.signal, context: { state: {} } });
     try {
@@ -192,7 +196,7 @@ export class CopilotRuntime {
         return jsonResponse(await this.info(request.url));
       case "run":
         this.assertAgent(route.agentId);
-        return await this.runResponse(await parseRunAgentInput(await readJsonBody(request, this.maxBodyBytes)), adapter, request, context);
+        return await this.runResponse(await parseRunAgentInput(await readJsonBody(request, this.maxBodyBytes), this.limits), adapter, request, context);
       case "connect":
         this.assertAgent(route.agentId);
         return await this.connect(await readJsonBody(request, this.maxBodyBytes), context);
@@ -225,7 +229,7 @@ export class CopilotRuntime {
         return jsonResponse(await this.info(request.url));
       case "agent/run":
         this.assertAgent(agentId);
-        return this.runResponse(await parseRunAgentInput(envelope.body), adapter, request, context);
+        return this.runResponse(await parseRunAgentInput(envelope.body, this.limits), adapter, request, context);
       case "agent/connect":
         this.assertAgent(agentId);
         return this.connect(envelope.body, context);

@@ -12,6 +12,7 @@ export {
   type RequestMeta,
 } from "./copilot-runtime.js";
 export { MiddlewareChain } from "./middleware-chain.js";
+export { DEFAULT_INPUT_LIMITS, type InputLimits } from "./run-input.js";
 export { MemoryRunStore, type ActiveRun, type BeginRun, type MemoryRunStoreOptions, type RunStore, type ThreadReplay } from "./run-store.js";
 export { MiddlewareRejection } from "./middleware-rejection.js";
 export type {

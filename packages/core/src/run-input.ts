@@ -29,11 +29,33 @@ function describeIssues(issues: readonly Issue[]): string {
   return shown.join("; ") + more;
 }
 
+/** Bounds on one request, beyond its size in bytes. */
+export interface InputLimits {
+  /** Messages in a run's history. Default 1000. */
+  maxMessages: number;
+  /** Frontend tools in a run. Default 256. */
+  maxTools: number;
+  /** Context items in a run. Default 256. */
+  maxContext: number;
+}
+
+export const DEFAULT_INPUT_LIMITS: InputLimits = { maxMessages: 1000, maxTools: 256, maxContext: 256 };
+
+function checkCount(body: Record<string, unknown>, field: string, max: number): void {
+  const value = body[field];
+  if (Array.isArray(value) && value.length > max) {
+    throw new RequestError("invalid_request", `Invalid RunAgentInput: ${field} has ${value.length} items; at most ${max} are accepted.`, { status: 413 });
+  }
+}
+
 /** Validates an AG-UI `RunAgentInput` once, at the door. Throws a 400 `RequestError` naming each bad field. */
-export async function parseRunAgentInput(body: unknown): Promise<RunAgentInput> {
+export async function parseRunAgentInput(body: unknown, limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<RunAgentInput> {
   if (!isPlainObject(body)) {
     throw new RequestError("invalid_request", "Invalid RunAgentInput: the body must be a JSON object.");
   }
+  checkCount(body, "messages", limits.maxMessages);
+  checkCount(body, "tools", limits.maxTools);
+  checkCount(body, "context", limits.maxContext);
   const result = (await loadValidator()).safeParse(body);
   if (!result.success) {
     throw new RequestError("invalid_request", `Invalid RunAgentInput: ${describeIssues(result.error.issues)}.`);
