@@ -26,6 +26,11 @@ export interface AnthropicAdapterOptions {
    * rejects `temperature` and `top_p`, so they are only sent under 2023-06-01.
    */
   apiVersion?: string;
+  /**
+   * Retries of a failed request (429, 5xx and 529, connection errors), overriding
+   * the client's own setting (the SDK's default is 2, with backoff).
+   */
+  maxRetries?: number;
 }
 
 /** The API version that removed the sampling parameters. */
@@ -135,7 +140,11 @@ export class AnthropicAdapter implements ServiceAdapter {
     let finish: FinishReason = "stop";
     try {
       const headers = this.options.apiVersion !== undefined ? { "anthropic-version": this.options.apiVersion } : undefined;
-      const stream = await client.messages.create(body, { signal: request.signal, ...(headers ? { headers } : {}) });
+      const stream = await client.messages.create(body, {
+        signal: request.signal,
+        ...(headers ? { headers } : {}),
+        ...(this.options.maxRetries != null ? { maxRetries: this.options.maxRetries } : {}),
+      });
       for await (const event of stream) {
         switch (event.type) {
           case "message_start": {

@@ -34,6 +34,7 @@ export const VERSION: string = typeof __PACKAGE_VERSION__ === "string" ? __PACKA
 export const DEFAULT_AGENT_ID = "default";
 export const DEFAULT_MAX_STEPS = 8;
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_PROVIDER_TIMEOUT_MS = 120_000;
 
 export interface ActionsContext {
   properties: Record<string, unknown>;
@@ -62,6 +63,8 @@ export interface CopilotRuntimeOptions {
   maxSteps?: number;
   /** Largest accepted request body in bytes. Default 4 MiB. */
   maxBodyBytes?: number;
+  /** An LLM call fails with `timeout` when its stream sends nothing for this long. Default 120 000 ms. */
+  providerTimeoutMs?: number;
   /** Bounds on a run's input: messages (1000), tools (256), context items (256). */
   limits?: Partial<InputLimits>;
   /** Where threads are kept for `connect` and `stop`. Default: a bounded in-memory store. */
@@ -130,6 +133,7 @@ export class CopilotRuntime {
     this.maxSteps = validateMaxSteps(options.maxSteps);
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.limits = { ...DEFAULT_INPUT_LIMITS, ...options.limits };
+    if (options.providerTimeoutMs != null && !(options.providerTimeoutMs > 0)) throw new ConfigurationError("providerTimeoutMs must be a positive number of milliseconds.");
     if (options.actions != null && typeof options.actions !== "function" && !Array.isArray(options.actions)) {
       throw new ConfigurationError("`actions` must be an array of actions or a function returning one.");
     }
@@ -387,6 +391,7 @@ export class CopilotRuntime {
         properties,
         url,
         maxSteps: this.maxSteps,
+        providerTimeoutMs: this.options.providerTimeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS,
         signal,
         ...(identity ? { identity } : {}),
         onActionError: (error) => this.middleware.error({ error, source: "action", ...reportBase }),

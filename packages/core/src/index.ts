@@ -3,6 +3,7 @@ export {
   DEFAULT_AGENT_ID,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_STEPS,
+  DEFAULT_PROVIDER_TIMEOUT_MS,
   VERSION,
   type ActionsContext,
   type ActionsOption,

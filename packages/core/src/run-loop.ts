@@ -1,6 +1,7 @@
 import {
   CopilotRuntimeError,
   EventType,
+  ProviderError,
   isAbortError,
   redactSecrets,
   type AdapterTool,
@@ -33,6 +34,8 @@ export interface RunLoopOptions {
   url: string | undefined;
   maxSteps: number;
   signal: AbortSignal;
+  /** The LLM call fails with `timeout` when its stream sends nothing for this long (ms). */
+  providerTimeoutMs: number;
   identity?: Identity;
   onActionError: (error: unknown, toolCallId: string) => void;
 }
@@ -47,6 +50,13 @@ export interface RunRecord {
 class AbortedRun extends CopilotRuntimeError {
   constructor() {
     super("aborted", "The run was aborted.", { status: 499 });
+  }
+}
+
+/** The LLM's stream went silent for too long. */
+class ProviderTimeout extends ProviderError {
+  constructor(provider: string, ms: number) {
+    super("timeout", `The LLM sent nothing for ${ms} ms; the request was abandoned.`, { provider, status: 504 });
   }
 }
 
@@ -119,6 +129,14 @@ export async function* runLoop(options: RunLoopOptions, record: RunRecord): Asyn
         reasoningId = undefined;
       };
 
+      // The step's own signal: the run's, plus the idle watchdog (one timer per step, none per token).
+      const stepAbort = new AbortController();
+      const onRunAbort = () => stepAbort.abort(signal.reason);
+      signal.addEventListener("abort", onRunAbort, { once: true });
+      let lastPartAt = Date.now();
+      const watchdog = setInterval(() => {
+        if (Date.now() - lastPartAt >= options.providerTimeoutMs) stepAbort.abort(new ProviderTimeout(adapter.provider, options.providerTimeoutMs));
+      }, Math.max(10, Math.min(1000, options.providerTimeoutMs / 4)));
       try {
         const stream = adapter.stream({
           threadId,
@@ -126,9 +144,10 @@ export async function* runLoop(options: RunLoopOptions, record: RunRecord): Asyn
           messages: history,
           tools: options.tools,
           parameters: options.parameters,
-          signal,
+          signal: stepAbort.signal,
         });
         for await (const part of stream) {
+          lastPartAt = Date.now();
           switch (part.type) {
             case "text-delta":
               if (part.delta === "") break;
@@ -188,9 +207,14 @@ export async function* runLoop(options: RunLoopOptions, record: RunRecord): Asyn
           }
         }
       } catch (error) {
+        if (stepAbort.signal.reason instanceof ProviderTimeout) throw stepAbort.signal.reason;
         if (signal.aborted || isAbortError(error)) throw abortedError(signal);
         throw error;
+      } finally {
+        clearInterval(watchdog);
+        signal.removeEventListener("abort", onRunAbort);
       }
+      if (stepAbort.signal.reason instanceof ProviderTimeout) throw stepAbort.signal.reason;
 
       yield* closeReasoning();
       if (textOpen) yield { type: EventType.TEXT_MESSAGE_END, messageId: assistantId } as BaseEvent;

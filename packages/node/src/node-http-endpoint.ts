@@ -159,7 +159,8 @@ async function writeFrames(source: SSEFrameSource, res: ServerResponse): Promise
       }
       if (!res.write(frame)) {
         if (corked) uncork();
-        await drained(res);
+        // uncorking may flush and emit "drain" at once: only wait if still needed
+        if (res.writableNeedDrain) await drained(res);
       }
     }
   } catch {

@@ -223,3 +223,21 @@ describe("OpenAIAdapter", () => {
     }
   });
 });
+
+describe("OpenAIAdapter retries", () => {
+  it("retries as configured, and not at all with maxRetries: 0", async () => {
+    const client = new OpenAI({ apiKey: API_KEY, baseURL: fake.baseURL, maxRetries: 5 });
+    const before = fake.requests.length;
+    fake.enqueue(httpError(500, { "retry-after-ms": "1" }), httpError(500, { "retry-after-ms": "1" }), textAnswer("third time lucky"));
+    const parts = await collect(request(), new OpenAIAdapter({ openai: client, maxRetries: 2 }));
+    expect(parts.filter((p) => p.type === "text-delta").map((p) => (p as { delta: string }).delta).join("")).toBe("third time lucky");
+    expect(fake.requests.length - before).toBe(3);
+
+    const once = fake.requests.length;
+    fake.enqueue(httpError(500, { "retry-after-ms": "1" }), textAnswer("never reached"));
+    await expect(collect(request(), new OpenAIAdapter({ openai: client, maxRetries: 0 }))).rejects.toBeInstanceOf(ProviderError);
+    expect(fake.requests.length - once).toBe(1);
+    fake.respond(() => ({ kind: "error", status: 500 }));
+    await collect(request()).catch(() => undefined); // drain the queued answer
+  });
+});

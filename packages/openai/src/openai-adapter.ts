@@ -22,6 +22,11 @@ export interface OpenAIAdapterOptions {
    * OpenAI-compatible servers that only know `system`.
    */
   keepSystemRole?: boolean;
+  /**
+   * Retries of a failed request (429, 5xx, connection errors), overriding the
+   * client's own setting (the `openai` SDK's default is 2, with backoff).
+   */
+  maxRetries?: number;
 }
 
 function abortError(cause?: unknown): Error {
@@ -100,7 +105,10 @@ export class OpenAIAdapter implements ServiceAdapter {
     const calls = new Map<number, { id: string; open: boolean }>();
     let finish: FinishReason | undefined;
     try {
-      const stream = await client.chat.completions.create(body, { signal: request.signal });
+      const stream = await client.chat.completions.create(body, {
+        signal: request.signal,
+        ...(this.options.maxRetries != null ? { maxRetries: this.options.maxRetries } : {}),
+      });
       for await (const chunk of stream) {
         if (chunk.usage) {
           const usage = chunk.usage;

@@ -21,12 +21,14 @@ export interface AdapterConformanceOptions<F extends FakeProvider> {
   /** The adapter under test, with its real SDK client pointed at the fake (retries off). */
   createAdapter: (fake: F, apiKey: string) => ServiceAdapter;
   /** `(options) => new CopilotRuntime(options)` from `@copilot-runtime/core`. */
-  createRuntime: (options: { actions: ActionDefinition[] }) => RuntimeLike;
+  createRuntime: (options: { actions: ActionDefinition[]; providerTimeoutMs: number }) => RuntimeLike;
   /** Whether `temperature` reaches this provider (false where its API removed the parameter). Default true. */
   sendsTemperature?: boolean;
 }
 
 const API_KEY = "sk-conformance-SECRET-0123456789";
+/** The stall timeout the suite's runtime uses. */
+const PROVIDER_TIMEOUT_MS = 400;
 const RUN_URL = "http://runtime.test/api/copilotkit/agent/default/run";
 
 const confirmTool = {
@@ -58,18 +60,18 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
     beforeAll(async () => {
       fake = await options.startFake();
       handler = options
-        .createRuntime({ actions })
+        .createRuntime({ actions, providerTimeoutMs: PROVIDER_TIMEOUT_MS })
         .handler({ serviceAdapter: options.createAdapter(fake, API_KEY), basePath: "/api/copilotkit" });
     });
     afterAll(async () => {
       await fake?.close();
     });
 
-    function agentWith(messages: Message[]) {
+    function agentWith(messages: Message[], through = () => handler) {
       const agent = new HttpAgent({
         url: RUN_URL,
         threadId: `thread-${crypto.randomUUID()}`,
-        fetch: ((input: string | URL | Request, init?: RequestInit) => handler(new Request(input, init))) as typeof fetch,
+        fetch: ((input: string | URL | Request, init?: RequestInit) => through()(new Request(input, init))) as typeof fetch,
       });
       agent.messages.push(...messages);
       return agent;
@@ -208,6 +210,42 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
       expect(events[events.length - 1]?.type).toBe("RUN_ERROR");
       expect(errors[0]?.code).toBe(fake.midStreamErrorCode);
       expect(errors[0]?.message).not.toContain("SECRET");
+    });
+
+    async function expectFailure(code: string | string[], agent = agentWith([user("Tell me")])) {
+      const { events, errors } = await run(agent);
+      expect(events[events.length - 1]?.type).toBe("RUN_ERROR");
+      expect(Array.isArray(code) ? code : [code]).toContain(errors[0]?.code);
+      expect(errors[0]?.message).toBeTruthy();
+      expect(errors[0]?.message).not.toContain("SECRET");
+      expect(errors[0]?.message).not.toMatch(/\n\s+at /);
+    }
+
+    it("reports a stream cut mid-way as RUN_ERROR", async () => {
+      fake.enqueue(textAnswer("This answer is cut off in the middle of it", { cutAfter: 3 }));
+      await expectFailure(["provider_error", "provider_unavailable"]);
+    });
+
+    it("reports a malformed frame as RUN_ERROR", async () => {
+      fake.enqueue(textAnswer("This answer has a broken frame in it", { malformedAfter: 2 }));
+      await expectFailure(["provider_error", "provider_bad_request"]);
+    });
+
+    it("gives up on a stream that stalls past the timeout, and closes it", async () => {
+      fake.enqueue(textAnswer("This answer stops and never goes on", { holdAfter: 2 }));
+      const before = fake.requests.length;
+      await expectFailure("timeout");
+      const request = await waitFor(() => fake.requests[before]);
+      expect(await request.closedEarly).toBe(true);
+    });
+
+    it("reports a provider that refuses connections as provider_unavailable", async () => {
+      const dead = await options.startFake();
+      const deadHandler = options
+        .createRuntime({ actions, providerTimeoutMs: PROVIDER_TIMEOUT_MS })
+        .handler({ serviceAdapter: options.createAdapter(dead, API_KEY), basePath: "/api/copilotkit" });
+      await dead.close();
+      await expectFailure("provider_unavailable", agentWith([user("Anyone there?")], () => deadHandler));
     });
 
     it("closes the provider request when the client aborts", async () => {

@@ -124,6 +124,8 @@ const anthropicWire: WireFormat<AnthropicRequestBody> = {
   authorized: (request) => request.headers["x-api-key"] !== undefined || request.headers.authorization !== undefined,
   frames: (script) => anthropicStreamFrames(script),
   errorFrame: frame({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } }),
+  // the SDK ignores frames without an `event:` line, so a broken one carries it
+  malformedFrame: "event: content_block_delta\ndata: {not json\n\n",
   json(script) {
     const usage = script.usage === false ? { inputTokens: 0, outputTokens: 0 } : (script.usage ?? DEFAULT_USAGE);
     const content: Record<string, unknown>[] = [];
@@ -147,6 +149,7 @@ const anthropicWire: WireFormat<AnthropicRequestBody> = {
   summarize,
   errorCases: [
     { name: "401 authentication_error", script: { kind: "error", status: 401 }, code: "auth_error" },
+    { name: "403 permission_error", script: { kind: "error", status: 403 }, code: "auth_error" },
     { name: "429 rate_limit_error", script: { kind: "error", status: 429, headers: { "retry-after": "20" } }, code: "rate_limited" },
     { name: "529 overloaded_error", script: { kind: "error", status: 529 }, code: "provider_unavailable" },
     { name: "500 api_error", script: { kind: "error", status: 500 }, code: "provider_error" },

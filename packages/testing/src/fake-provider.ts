@@ -52,6 +52,8 @@ export interface WireFormat<Body> {
   trailer?: string | ((request: RecordedRequest) => string);
   /** The provider's mid-stream error frame. */
   errorFrame: string;
+  /** A frame whose data is not JSON, as this provider would frame it. Default `data: {not json`. */
+  malformedFrame?: string;
   /** The JSON answer of a non-streaming request. */
   json(script: FakeStreamScript, body: Body): unknown;
   /** The provider's real error body for an HTTP status. */
@@ -84,7 +86,7 @@ async function streamFrames(res: ServerResponse, frames: string[], script: FakeS
       res.end(wire.errorFrame);
       return;
     }
-    if (script.malformedAfter === i) res.write("data: {not json\n\n");
+    if (script.malformedAfter === i) res.write(wire.malformedFrame ?? "data: {not json\n\n");
     if (script.delayMs) await sleep(script.delayMs);
     if (res.destroyed) return;
     res.write(frames[i]);
