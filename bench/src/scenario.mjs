@@ -2,11 +2,15 @@
 // answer, or first a call of the server action `sayHello` when the user asks for it.
 export const ANSWER = Array.from({ length: 50 }, (_, i) => `word${i}`).join(" ");
 export const TOOL_PROMPT = "please call the tool sayHello";
+export const FRONTEND_PROMPT = "please confirm with the user";
 
 /** The fake's answer for a request body (Chat Completions or Responses API). */
 export function answerFor(body) {
   const text = JSON.stringify(body);
   const hasResult = text.includes('"role":"tool"') || text.includes("function_call_output");
+  if (text.includes(FRONTEND_PROMPT) && !hasResult) {
+    return { toolCalls: [{ name: "confirm", arguments: { question: "Proceed?" } }], usage: { inputTokens: 30, outputTokens: 8 } };
+  }
   if (text.includes(TOOL_PROMPT) && !hasResult) {
     return { toolCalls: [{ name: "sayHello", arguments: { arg: "Ada" } }], usage: { inputTokens: 30, outputTokens: 8 } };
   }
