@@ -1,4 +1,4 @@
-import type { ContentPart, Message } from "@copilot-runtime/protocol";
+import { toolArgumentsObject, toolResultsById, type ContentPart, type Message } from "@copilot-runtime/protocol";
 import type Anthropic from "@anthropic-ai/sdk";
 
 type MessageParam = Anthropic.MessageParam;
@@ -14,11 +14,6 @@ export interface AnthropicConversation {
 /** Placeholder for a conversation that does not start with a user turn (the API requires one). */
 export const CONVERSATION_START = "(conversation start)";
 
-function textOf(content: string | ContentPart[] | undefined): string {
-  if (content == null) return "";
-  if (typeof content === "string") return content;
-  return content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
-}
 
 function userBlocks(content: string | ContentPart[]): ContentBlock[] {
   if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
@@ -44,16 +39,7 @@ function userBlocks(content: string | ContentPart[]): ContentBlock[] {
 }
 
 /** Tool arguments as the object Anthropic requires; anything else is wrapped. */
-export function toolInput(args: string): Record<string, unknown> {
-  if (args.trim() === "") return {};
-  try {
-    const parsed: unknown = JSON.parse(args);
-    if (parsed != null && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-    return { value: parsed };
-  } catch {
-    return { value: args };
-  }
-}
+export const toolInput = toolArgumentsObject;
 
 /**
  * AG-UI messages → Anthropic Messages. Every system/developer message goes to
@@ -63,13 +49,7 @@ export function toolInput(args: string): Record<string, unknown> {
  * API never sees an unpaired `tool_use`; the conversation starts with a user turn.
  */
 export function toAnthropicMessages(messages: readonly Message[]): AnthropicConversation {
-  const results = new Map<string, { content: string; isError: boolean }>();
-  for (const message of messages) {
-    if (message.role !== "tool" || results.has(message.toolCallId)) continue;
-    const content = textOf(message.content);
-    const isError = message.error != null;
-    results.set(message.toolCallId, { content: content === "" && isError ? String(message.error) : content, isError });
-  }
+  const results = toolResultsById(messages);
 
   const system: TextBlock[] = [];
   const turns: { role: "user" | "assistant"; content: ContentBlock[] }[] = [];

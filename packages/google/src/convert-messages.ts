@@ -1,4 +1,4 @@
-import type { ContentPart, Message } from "@copilot-runtime/protocol";
+import { toolArgumentsObject, toolResultsById, type ContentPart, type Message } from "@copilot-runtime/protocol";
 
 /** A part of a Gemini `Content`, as both SDKs type it. */
 export interface GeminiPart {
@@ -23,11 +23,6 @@ export interface GeminiConversation {
 /** Placeholder for a conversation that does not start with a user turn (Gemini requires one). */
 export const CONVERSATION_START = "(conversation start)";
 
-function textOf(content: string | ContentPart[] | undefined): string {
-  if (content == null) return "";
-  if (typeof content === "string") return content;
-  return content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
-}
 
 function userParts(content: string | ContentPart[]): GeminiPart[] {
   if (typeof content === "string") return content === "" ? [] : [{ text: content }];
@@ -46,16 +41,7 @@ function userParts(content: string | ContentPart[]): GeminiPart[] {
 }
 
 /** Function-call arguments as the object Gemini requires; anything else is wrapped. */
-export function functionArgs(args: string): Record<string, unknown> {
-  if (args.trim() === "") return {};
-  try {
-    const parsed: unknown = JSON.parse(args);
-    if (parsed != null && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-    return { value: parsed };
-  } catch {
-    return { value: args };
-  }
-}
+export const functionArgs = toolArgumentsObject;
 
 /**
  * AG-UI messages → Gemini contents. Roles are `user` / `model`; system and
@@ -66,12 +52,7 @@ export function functionArgs(args: string): Record<string, unknown> {
  * one role are merged; the conversation starts with a user turn.
  */
 export function toGeminiContents(messages: readonly Message[]): GeminiConversation {
-  const results = new Map<string, { content: string; isError: boolean }>();
-  for (const message of messages) {
-    if (message.role !== "tool" || results.has(message.toolCallId)) continue;
-    const content = textOf(message.content);
-    results.set(message.toolCallId, { content: content === "" && message.error != null ? String(message.error) : content, isError: message.error != null });
-  }
+  const results = toolResultsById(messages);
 
   const system: string[] = [];
   const contents: GeminiContent[] = [];

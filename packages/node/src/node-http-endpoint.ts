@@ -104,17 +104,7 @@ export async function writeFetchResponse(response: Response, res: ServerResponse
       const { value, done } = await reader.read();
       if (done) break;
       if (res.destroyed) break;
-      if (!res.write(value)) {
-        await new Promise<void>((resolve) => {
-          const settle = () => {
-            res.off("drain", settle);
-            res.off("close", settle);
-            resolve();
-          };
-          res.on("drain", settle);
-          res.on("close", settle);
-        });
-      }
+      if (!res.write(value)) await drained(res);
     }
   } catch {
     // the body failed or was cancelled because the client left: nothing more to write

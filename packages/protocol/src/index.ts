@@ -7,6 +7,7 @@ export * from "./action-schema.js";
 export * from "./errors.js";
 export * from "./http-api.js";
 export * from "./json-schema.js";
+export * from "./message-helpers.js";
 export * from "./middleware.js";
 export * from "./redact.js";
 export * from "./remote-chain.js";

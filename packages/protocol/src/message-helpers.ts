@@ -1,0 +1,40 @@
+import type { ContentPart, Message } from "@ag-ui/core";
+
+/** The text of message content: a string, or its text parts joined by newlines. */
+export function messageText(content: string | ContentPart[] | undefined): string {
+  if (content == null) return "";
+  if (typeof content === "string") return content;
+  return content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
+}
+
+/**
+ * Tool-call arguments (JSON text) as the object providers require: an object
+ * as is, anything else wrapped as `{ value }`, empty as `{}`.
+ */
+export function toolArgumentsObject(args: string): Record<string, unknown> {
+  if (args.trim() === "") return {};
+  try {
+    const parsed: unknown = JSON.parse(args);
+    if (parsed != null && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    return { value: parsed };
+  } catch {
+    return { value: args };
+  }
+}
+
+export interface ToolResult {
+  content: string;
+  isError: boolean;
+}
+
+/** The first result of each tool call in a conversation, by call id (what adapters pair calls with). */
+export function toolResultsById(messages: readonly Message[]): Map<string, ToolResult> {
+  const results = new Map<string, ToolResult>();
+  for (const message of messages) {
+    if (message.role !== "tool" || results.has(message.toolCallId)) continue;
+    const content = messageText(message.content);
+    const isError = message.error != null;
+    results.set(message.toolCallId, { content: content === "" && isError ? String(message.error) : content, isError });
+  }
+  return results;
+}
