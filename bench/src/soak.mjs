@@ -64,17 +64,25 @@ function run(agent, port, path, kind) {
   return new Promise((resolve) => {
     const started = performance.now();
     const chunks = [];
+    let abandoned = false;
     const req = http.request({ agent, host: "127.0.0.1", port, path, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
       res.on("data", (chunk) => {
         chunks.push(chunk);
-        if (kind === "abort") req.destroy(); // the client vanishes after the first bytes
+        if (kind === "abort" && !abandoned) {
+          abandoned = true; // the client vanishes after the first bytes
+          req.destroy();
+        }
       });
       res.on("end", () => {
+        // the client cut the stream itself: what it got is partial by its own doing
+        if (abandoned) return resolve({ kind, aborted: true });
         if (res.statusCode !== 200) return resolve({ kind, error: `HTTP ${res.statusCode}` });
+        const text = Buffer.concat(chunks).toString("utf8");
         try {
-          validate(kind, Buffer.concat(chunks).toString("utf8"));
+          validate(kind, text);
           resolve({ kind, ms: performance.now() - started });
         } catch (error) {
+          if (process.env.SOAK_DEBUG) console.error(`INVALID ${kind} after ${Math.round(performance.now() - started)} ms, status ${res.statusCode}, headers ${JSON.stringify(res.headers)}: ${JSON.stringify(text.slice(0, 400))}`);
           resolve({ kind, error: error.message });
         }
       });
