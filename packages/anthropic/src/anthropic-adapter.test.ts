@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderError, type AdapterPart, type AdapterRequest } from "@copilot-runtime/protocol";
-import { createFakeAnthropic, httpError, textAnswer, type FakeAnthropic } from "@copilot-runtime/testing";
+import { adapterRequest, createFakeAnthropic, httpError, textAnswer, type FakeAnthropic } from "@copilot-runtime/testing";
 import { AnthropicAdapter, type AnthropicAdapterOptions } from "./anthropic-adapter.js";
 
 let fake: FakeAnthropic;
@@ -15,20 +15,7 @@ afterAll(() => fake.close());
 const adapter = (options: AnthropicAdapterOptions = {}) =>
   new AnthropicAdapter({ anthropic: new Anthropic({ apiKey: API_KEY, baseURL: fake.baseURL, maxRetries: 0 }), model: "claude-test-1", ...options });
 
-function request(overrides: Partial<AdapterRequest> = {}): AdapterRequest {
-  return {
-    threadId: "t",
-    runId: "r",
-    messages: [
-      { id: "s", role: "system", content: "Be brief." },
-      { id: "u", role: "user", content: "Hi" },
-    ],
-    tools: [],
-    parameters: {},
-    signal: new AbortController().signal,
-    ...overrides,
-  };
-}
+const request = adapterRequest;
 
 async function collect(req: AdapterRequest, a = adapter()): Promise<AdapterPart[]> {
   const parts: AdapterPart[] = [];

@@ -2,7 +2,7 @@ import { GoogleGenAI } from "@google/genai";
 import { GoogleGenerativeAI } from "@google/generative-ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderError, type AdapterPart, type AdapterRequest, type ServiceAdapter } from "@copilot-runtime/protocol";
-import { createFakeGemini, httpError, textAnswer, toolCallAnswer, type FakeGemini } from "@copilot-runtime/testing";
+import { adapterRequest, createFakeGemini, httpError, textAnswer, toolCallAnswer, type FakeGemini } from "@copilot-runtime/testing";
 import { GoogleGenAIAdapter } from "./google-genai-adapter.js";
 import { GoogleGenerativeAIAdapter } from "./google-generative-ai-adapter.js";
 
@@ -22,20 +22,7 @@ const bindings: [string, () => ServiceAdapter][] = [
   ],
 ];
 
-function request(overrides: Partial<AdapterRequest> = {}): AdapterRequest {
-  return {
-    threadId: "t",
-    runId: "r",
-    messages: [
-      { id: "s", role: "system", content: "Be brief." },
-      { id: "u", role: "user", content: "Hi" },
-    ],
-    tools: [],
-    parameters: {},
-    signal: new AbortController().signal,
-    ...overrides,
-  };
-}
+const request = adapterRequest;
 
 async function collect(adapter: ServiceAdapter, req: AdapterRequest = request()): Promise<AdapterPart[]> {
   const parts: AdapterPart[] = [];

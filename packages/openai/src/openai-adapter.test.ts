@@ -1,7 +1,7 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderError, type AdapterPart, type AdapterRequest } from "@copilot-runtime/protocol";
-import { createFakeOpenAI, httpError, textAnswer, toolCallAnswer, startServer, type FakeOpenAI } from "@copilot-runtime/testing";
+import { adapterRequest, createFakeOpenAI, httpError, startServer, textAnswer, toolCallAnswer, type FakeOpenAI } from "@copilot-runtime/testing";
 import { OpenAIAdapter } from "./openai-adapter.js";
 
 let fake: FakeOpenAI;
@@ -14,20 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-function request(overrides: Partial<AdapterRequest> = {}): AdapterRequest {
-  return {
-    threadId: "t",
-    runId: "r",
-    messages: [
-      { id: "s", role: "system", content: "Be brief." },
-      { id: "u", role: "user", content: "Hi" },
-    ],
-    tools: [],
-    parameters: {},
-    signal: new AbortController().signal,
-    ...overrides,
-  };
-}
+const request = adapterRequest;
 
 async function collect(req: AdapterRequest, a: OpenAIAdapter = adapter): Promise<AdapterPart[]> {
   const parts: AdapterPart[] = [];

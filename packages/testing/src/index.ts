@@ -1,3 +1,4 @@
+export * from "./adapter-request.js";
 export * from "./collect-events.js";
 export * from "./fake-openai.js";
 export * from "./fake-provider.js";
