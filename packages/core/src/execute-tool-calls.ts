@@ -1,6 +1,6 @@
-import { EventType, isPlainObject, type ActionContext, type BaseEvent, type NormalizedAction } from "@copilot-runtime/protocol";
+import { EventType, contentText, isPlainObject, type ActionContext, type BaseEvent, type NormalizedAction } from "@copilot-runtime/protocol";
 import { EventChannel } from "./event-channel.js";
-import { contentText, isMessageLike } from "./message-result.js";
+import { isMessageLike } from "./message-result.js";
 
 export interface PendingToolCall {
   id: string;

@@ -10,18 +10,3 @@ export function isMessageLike(value: unknown): value is { content: unknown } {
   const candidate = value as { lc_namespace?: unknown; _getType?: unknown; getType?: unknown };
   return Array.isArray(candidate.lc_namespace) || typeof candidate._getType === "function" || typeof candidate.getType === "function";
 }
-
-/** The text of message content: a string, or the text blocks of a content array. */
-export function contentText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  let text = "";
-  for (const block of content) {
-    if (typeof block === "string") text += block;
-    else if (block != null && typeof block === "object" && (block as { type?: unknown }).type === "text") {
-      const value = (block as { text?: unknown }).text;
-      if (typeof value === "string") text += value;
-    }
-  }
-  return text;
-}

@@ -2,24 +2,17 @@ import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage } f
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { describe, expect, it } from "vitest";
 import { ProviderError, type AdapterPart, type AdapterRequest } from "@copilot-runtime/protocol";
+import { adapterRequest } from "@copilot-runtime/testing";
 import { LangChainAdapter, type ChainFnParameters, type ChainFnResult } from "./langchain-adapter.js";
 import { toLangChainMessages } from "./convert-messages.js";
 import { FragmentStreamingModel } from "./test-models.js";
 
-function request(overrides: Partial<AdapterRequest> = {}): AdapterRequest {
-  return {
-    threadId: "t",
-    runId: "r",
-    messages: [
-      { id: "s", role: "system", content: "Be brief." },
-      { id: "u", role: "user", content: "Hi" },
-    ],
+const request = (overrides: Partial<AdapterRequest> = {}) =>
+  adapterRequest({
     tools: [{ name: "weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } } }],
     parameters: { temperature: 0 },
-    signal: new AbortController().signal,
     ...overrides,
-  };
-}
+  });
 
 async function collect(chainFn: (p: ChainFnParameters) => ChainFnResult | Promise<ChainFnResult>, req = request()): Promise<AdapterPart[]> {
   const parts: AdapterPart[] = [];

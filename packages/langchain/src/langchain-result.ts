@@ -1,4 +1,4 @@
-import type { AdapterPart, Usage } from "@copilot-runtime/protocol";
+import { contentText, type AdapterPart, type Usage } from "@copilot-runtime/protocol";
 
 interface ToolCallChunkLike {
   index?: number;
@@ -37,18 +37,6 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return value != null && typeof value === "object" && Symbol.asyncIterator in value;
 }
 
-function contentText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (!Array.isArray(content)) return "";
-  let text = "";
-  for (const block of content) {
-    if (typeof block === "string") text += block;
-    else if (block != null && typeof block === "object" && (block as { type?: unknown }).type === "text" && typeof (block as { text?: unknown }).text === "string") {
-      text += (block as { text: string }).text;
-    }
-  }
-  return text;
-}
 
 /** Assembles a LangChain result into adapter parts: text, tool calls (by index, so parallel calls stay distinct), usage. */
 export class LangChainResultReader {

@@ -8,6 +8,25 @@ export function messageText(content: string | ContentPart[] | undefined): string
 }
 
 /**
+ * The text of any message-like content, typed or not (e.g. a LangChain
+ * message's `content`): a string, or the strings and `{ type: "text" }` blocks
+ * of an array, joined; anything else gives "".
+ */
+export function contentText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  let text = "";
+  for (const block of content) {
+    if (typeof block === "string") text += block;
+    else if (block != null && typeof block === "object" && (block as { type?: unknown }).type === "text") {
+      const value = (block as { text?: unknown }).text;
+      if (typeof value === "string") text += value;
+    }
+  }
+  return text;
+}
+
+/**
  * Tool-call arguments (JSON text) as the object providers require: an object
  * as is, anything else wrapped as `{ value }`, empty as `{}`.
  */

@@ -1,4 +1,5 @@
-import { createFakeProvider, contentText, type FakeProvider, type WireFormat } from "./fake-provider.js";
+import { contentText } from "@copilot-runtime/protocol";
+import { createFakeProvider, type FakeProvider, type WireFormat } from "./fake-provider.js";
 import type { RecordedRequest } from "./http-server.js";
 import { argsText, DEFAULT_USAGE, splitArgs, splitText, type FakeStreamScript } from "./fake-script.js";
 

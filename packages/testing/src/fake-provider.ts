@@ -153,14 +153,3 @@ export async function createFakeProvider<Body>(wire: WireFormat<Body>): Promise<
   };
   return fake;
 }
-
-/** Text of a content value that may be a string or a list of parts/blocks with `text`. */
-export function contentText(content: unknown): string {
-  if (typeof content === "string") return content;
-  if (Array.isArray(content)) {
-    return content
-      .map((part: unknown) => (part != null && typeof part === "object" && typeof (part as { text?: unknown }).text === "string" ? (part as { text: string }).text : ""))
-      .join("");
-  }
-  return "";
-}
