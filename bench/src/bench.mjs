@@ -24,7 +24,10 @@ const log = (...args) => console.error(...args);
 function start(file, args = []) {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, { stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: ["--expose-gc"] });
+    const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, {
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+      execArgv: ["--expose-gc"],
+    });
     child.once("error", reject);
     child.once("exit", (code) => reject(new Error(`${file} exited with ${code}`)));
     child.once("message", (message) => resolve({ child, pid: child.pid, coldStartMs: performance.now() - started, ...message }));
@@ -34,7 +37,12 @@ function start(file, args = []) {
 function importTime(specifiers) {
   const code = `const t=performance.now();await Promise.all(${JSON.stringify(specifiers)}.map((s)=>import(s)));console.log(performance.now()-t)`;
   const runs = Array.from({ length: 5 }, () =>
-    Number(execFileSync(process.execPath, ["--input-type=module", "-e", code], { cwd: fileURLToPath(new URL("..", import.meta.url)), env: { ...process.env, COPILOTKIT_TELEMETRY_DISABLED: "true", DO_NOT_TRACK: "1" } }).toString()),
+    Number(
+      execFileSync(process.execPath, ["--input-type=module", "-e", code], {
+        cwd: fileURLToPath(new URL("..", import.meta.url)),
+        env: { ...process.env, COPILOTKIT_TELEMETRY_DISABLED: "true", DO_NOT_TRACK: "1" },
+      }).toString(),
+    ),
   );
   return percentile(runs, 50);
 }
@@ -72,18 +80,53 @@ async function main() {
 
   const results = {};
   for (const target of TARGETS) {
-    results[target] = { coldStartMs: servers[target].coldStartMs, idleRssMiB: target === "limit" ? NaN : rssMiB(servers[target].pid), loadRssMiB: 0, phases: {}, failures: 0, failureSample: undefined };
+    results[target] = {
+      coldStartMs: servers[target].coldStartMs,
+      idleRssMiB: target === "limit" ? NaN : rssMiB(servers[target].pid),
+      loadRssMiB: 0,
+      phases: {},
+      failures: 0,
+      failureSample: undefined,
+    };
   }
 
   // One request to a target, validated.
   async function request(target, scenario, agent) {
     const prompt = scenario === "tool" ? TOOL_PROMPT : "hello";
     if (target === "limit") {
-      const chat = (messages) => ({ model: "gpt-4o", stream: true, stream_options: { include_usage: true }, messages, ...(scenario === "tool" ? { tools: [{ type: "function", function: { name: "sayHello", parameters: { type: "object", properties: { arg: { type: "string" } } } } }] } : {}) });
+      const chat = (messages) => ({
+        model: "gpt-4o",
+        stream: true,
+        stream_options: { include_usage: true },
+        messages,
+        ...(scenario === "tool"
+          ? {
+              tools: [
+                {
+                  type: "function",
+                  function: { name: "sayHello", parameters: { type: "object", properties: { arg: { type: "string" } } } },
+                },
+              ],
+            }
+          : {}),
+      });
       const first = await streamRequest(agent, fakePort, "/v1/chat/completions", chat([{ role: "user", content: prompt }]));
       validateOpenAI(first.text, scenario === "tool");
       if (scenario !== "tool") return first;
-      const second = await streamRequest(agent, fakePort, "/v1/chat/completions", chat([{ role: "user", content: prompt }, { role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: "sayHello", arguments: '{"arg":"Ada"}' } }] }, { role: "tool", tool_call_id: "c", content: "Hello, Ada!" }]));
+      const second = await streamRequest(
+        agent,
+        fakePort,
+        "/v1/chat/completions",
+        chat([
+          { role: "user", content: prompt },
+          {
+            role: "assistant",
+            content: null,
+            tool_calls: [{ id: "c", type: "function", function: { name: "sayHello", arguments: '{"arg":"Ada"}' } }],
+          },
+          { role: "tool", tool_call_id: "c", content: "Hello, Ada!" },
+        ]),
+      );
       validateOpenAI(second.text, false);
       return { ttfe: first.ttfe, total: first.total + second.total };
     }
@@ -108,7 +151,8 @@ async function main() {
   for (const scenario of SCENARIOS) {
     for (const concurrency of CONCURRENCY) {
       const total = REQUESTS[concurrency];
-      for (const target of TARGETS) results[target].phases[`${scenario}@${concurrency}`] = { ttfe: [], total: [], wallMs: 0, cpuMs: 0, count: 0, failures: 0 };
+      for (const target of TARGETS)
+        results[target].phases[`${scenario}@${concurrency}`] = { ttfe: [], total: [], wallMs: 0, cpuMs: 0, count: 0, failures: 0 };
       // two rounds, rotating the order, so drift hits every target alike
       for (let round = 0; round < 2; round++) {
         const order = TARGETS.map((_, i) => TARGETS[(i + round + concurrency) % TARGETS.length]);
@@ -140,7 +184,9 @@ async function main() {
           agent.destroy();
         }
       }
-      log(`  ${scenario} @ ${concurrency}: ${TARGETS.map((t) => `${t} ${Math.round(results[t].phases[`${scenario}@${concurrency}`].count / (results[t].phases[`${scenario}@${concurrency}`].wallMs / 1000))} req/s`).join(", ")}`);
+      log(
+        `  ${scenario} @ ${concurrency}: ${TARGETS.map((t) => `${t} ${Math.round(results[t].phases[`${scenario}@${concurrency}`].count / (results[t].phases[`${scenario}@${concurrency}`].wallMs / 1000))} req/s`).join(", ")}`,
+      );
     }
   }
 
@@ -193,7 +239,10 @@ function report(results, imports, footprint) {
     return phase.count / (phase.wallMs / 1000);
   };
   const cpu = (target, key) => results[target].phases[key].cpuMs / results[target].phases[key].count;
-  const best = (key, fn) => Math.max(...["copilotkit-v1", "copilotkit-v2"].map((t) => (results[t].phases[key].failures === 0 ? fn(t, key) : NaN)).filter(Number.isFinite));
+  const best = (key, fn) =>
+    Math.max(
+      ...["copilotkit-v1", "copilotkit-v2"].map((t) => (results[t].phases[key].failures === 0 ? fn(t, key) : NaN)).filter(Number.isFinite),
+    );
 
   const lines = [];
   const out = (line = "") => lines.push(line);
@@ -204,24 +253,36 @@ function report(results, imports, footprint) {
       const key = `${scenario}@${c}`;
       for (const target of TARGETS) {
         const phase = results[target].phases[key];
-        out(`| ${key} | ${target} | ${f1(percentile(phase.ttfe, 50))} / ${f1(percentile(phase.ttfe, 99))} | ${f1(percentile(phase.total, 50))} / ${f1(percentile(phase.total, 99))} | ${f0(rps(target, key))} | ${target === "limit" ? "(fake) " : ""}${f1(cpu(target, key))} | ${phase.failures} |`);
+        out(
+          `| ${key} | ${target} | ${f1(percentile(phase.ttfe, 50))} / ${f1(percentile(phase.ttfe, 99))} | ${f1(percentile(phase.total, 50))} / ${f1(percentile(phase.total, 99))} | ${f0(rps(target, key))} | ${target === "limit" ? "(fake) " : ""}${f1(cpu(target, key))} | ${phase.failures} |`,
+        );
       }
     }
   }
   out();
-  out("| target | cold start (spawn → listening, ms) | import (ms) | RSS idle / under load / after (MiB) | heap after GC, idle → after load (MiB) | invalid answers |");
+  out(
+    "| target | cold start (spawn → listening, ms) | import (ms) | RSS idle / under load / after (MiB) | heap after GC, idle → after load (MiB) | invalid answers |",
+  );
   out("|---|---|---|---|---|---|");
   for (const target of TARGETS.slice(1)) {
     const r = results[target];
     const imp = target === "ours" ? imports.ours : imports.copilotkit;
-    out(`| ${target} | ${f0(r.coldStartMs)} | ${f0(imp)} | ${f0(r.idleRssMiB)} / ${f0(r.loadRssMiB)} / ${f0(r.afterRssMiB)} | ${f1(r.idleHeapMiB)} → ${f1(r.afterHeapMiB)} | ${r.failures}${r.failureSample ? ` (${r.failureSample})` : ""} |`);
+    out(
+      `| ${target} | ${f0(r.coldStartMs)} | ${f0(imp)} | ${f0(r.idleRssMiB)} / ${f0(r.loadRssMiB)} / ${f0(r.afterRssMiB)} | ${f1(r.idleHeapMiB)} → ${f1(r.afterHeapMiB)} | ${r.failures}${r.failureSample ? ` (${r.failureSample})` : ""} |`,
+    );
   }
   if (footprint && !footprint.error) {
     out();
     out("| install | node_modules (MiB) | packages | added on top of `openai` alone |");
     out("|---|---|---|---|");
-    for (const [name, size] of [["openai alone", footprint.openai], ["ours: core + openai adapter + node binding + openai", footprint.ours], [`@copilotkit/runtime ${COPILOTKIT_VERSION} + openai`, footprint.copilotkit]]) {
-      out(`| ${name} | ${f1(mib(size.bytes))} | ${size.packages} | ${name === "openai alone" ? "–" : `${f1(mib(size.bytes - footprint.openai.bytes))} MiB, ${size.packages - footprint.openai.packages} packages`} |`);
+    for (const [name, size] of [
+      ["openai alone", footprint.openai],
+      ["ours: core + openai adapter + node binding + openai", footprint.ours],
+      [`@copilotkit/runtime ${COPILOTKIT_VERSION} + openai`, footprint.copilotkit],
+    ]) {
+      out(
+        `| ${name} | ${f1(mib(size.bytes))} | ${size.packages} | ${name === "openai alone" ? "–" : `${f1(mib(size.bytes - footprint.openai.bytes))} MiB, ${size.packages - footprint.openai.packages} packages`} |`,
+      );
     }
   } else if (footprint?.error) {
     out();
@@ -252,7 +313,9 @@ function report(results, imports, footprint) {
   out("|---|---|---|");
   for (const [goal, value, pass] of goals) out(`| ${goal} | ${value} | ${pass ? "pass" : "**miss**"} |`);
   out();
-  out(`Ratios to copilotkit use the faster of its two APIs with valid answers. Leak check, ours: heap after GC ${leak >= 0 ? "+" : ""}${f1(leak)} MiB after all runs (the run store keeps up to 1000 threads by design).`);
+  out(
+    `Ratios to copilotkit use the faster of its two APIs with valid answers. Leak check, ours: heap after GC ${leak >= 0 ? "+" : ""}${f1(leak)} MiB after all runs (the run store keeps up to 1000 threads by design).`,
+  );
 
   const table = lines.join("\n");
   console.log(table);

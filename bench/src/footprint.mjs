@@ -27,7 +27,11 @@ function install(specs) {
   const dir = mkdtempSync(join(tmpdir(), "cr-footprint-"));
   try {
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "footprint", version: "1.0.0", private: true }));
-    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error", ...specs], { cwd: dir, stdio: "pipe", timeout: 300_000 });
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error", ...specs], {
+      cwd: dir,
+      stdio: "pipe",
+      timeout: 300_000,
+    });
     return walk(join(dir, "node_modules"));
   } finally {
     rmSync(dir, { recursive: true, force: true });

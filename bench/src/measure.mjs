@@ -36,13 +36,27 @@ export function streamRequest(agent, port, path, body) {
     let firstEvent;
     const chunks = [];
     const req = http.request(
-      { agent, host: "127.0.0.1", port, path, method: "POST", headers: { "content-type": "application/json", accept: "text/event-stream", "content-length": Buffer.byteLength(payload) } },
+      {
+        agent,
+        host: "127.0.0.1",
+        port,
+        path,
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream", "content-length": Buffer.byteLength(payload) },
+      },
       (res) => {
         res.on("data", (chunk) => {
           if (firstEvent === undefined && chunk.includes("data:")) firstEvent = performance.now() - started;
           chunks.push(chunk);
         });
-        res.on("end", () => resolve({ status: res.statusCode, ttfe: firstEvent ?? NaN, total: performance.now() - started, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode,
+            ttfe: firstEvent ?? NaN,
+            total: performance.now() - started,
+            text: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
         res.on("error", reject);
       },
     );

@@ -23,7 +23,9 @@ const agent = new BuiltInAgent({
 });
 const runtime = new CopilotRuntime({ agents: { default: agent } });
 const server = createServer(createCopilotNodeListener({ runtime, basePath: "/api/copilotkit" }));
-server.listen(0, "127.0.0.1", () => process.send?.({ ready: true, port: server.address().port, path: "/api/copilotkit/agent/default/run" }));
+server.listen(0, "127.0.0.1", () =>
+  process.send?.({ ready: true, port: server.address().port, path: "/api/copilotkit/agent/default/run" }),
+);
 
 // the benchmark asks for a collection before it reads memory after load
 process.on("message", (message) => {

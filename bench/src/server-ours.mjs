@@ -18,7 +18,9 @@ const runtime = new CopilotRuntime({
 });
 const serviceAdapter = new OpenAIAdapter({ openai: new OpenAI({ apiKey: "sk-bench", baseURL, maxRetries: 0 }), model: "gpt-4o" });
 const server = createServer(copilotRuntimeNodeHttpEndpoint({ runtime, serviceAdapter, endpoint: "/api/copilotkit" }));
-server.listen(0, "127.0.0.1", () => process.send?.({ ready: true, port: server.address().port, path: "/api/copilotkit/agent/default/run" }));
+server.listen(0, "127.0.0.1", () =>
+  process.send?.({ ready: true, port: server.address().port, path: "/api/copilotkit/agent/default/run" }),
+);
 
 // the benchmark asks for a collection before it reads memory after load
 process.on("message", (message) => {

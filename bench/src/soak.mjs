@@ -23,13 +23,20 @@ const WRITE = !process.argv.includes("--no-write");
 
 function start(file, args = []) {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, { stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: ["--expose-gc"] });
+    const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, {
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+      execArgv: ["--expose-gc"],
+    });
     child.once("error", reject);
     child.once("message", (message) => resolve({ child, pid: child.pid, ...message }));
   });
 }
 
-const confirmTool = { name: "confirm", description: "Ask the user", parameters: { type: "object", properties: { question: { type: "string" } } } };
+const confirmTool = {
+  name: "confirm",
+  description: "Ask the user",
+  parameters: { type: "object", properties: { question: { type: "string" } } },
+};
 
 function pickKind(n) {
   const r = n % 20;
@@ -43,13 +50,18 @@ function validate(kind, text) {
   const events = parseSSE(text);
   verifyEvents(events);
   if (events.at(-1)?.type !== "RUN_FINISHED") throw new Error(`ended with ${events.at(-1)?.type}`);
-  const answer = events.filter((e) => e.type === "TEXT_MESSAGE_CONTENT").map((e) => e.delta).join("").trim();
+  const answer = events
+    .filter((e) => e.type === "TEXT_MESSAGE_CONTENT")
+    .map((e) => e.delta)
+    .join("")
+    .trim();
   if (kind === "frontend") {
     if (!events.some((e) => e.type === "TOOL_CALL_START" && e.toolCallName === "confirm")) throw new Error("no frontend tool call");
     if (events.some((e) => e.type === "TOOL_CALL_RESULT")) throw new Error("a frontend tool got a server result");
     return;
   }
-  if (kind === "action" && !events.some((e) => e.type === "TOOL_CALL_RESULT" && String(e.content).includes("Hello, Ada!"))) throw new Error("no action result");
+  if (kind === "action" && !events.some((e) => e.type === "TOOL_CALL_RESULT" && String(e.content).includes("Hello, Ada!")))
+    throw new Error("no action result");
   if (answer !== ANSWER) throw new Error("incomplete answer");
 }
 
@@ -65,29 +77,42 @@ function run(agent, port, path, kind) {
     const started = performance.now();
     const chunks = [];
     let abandoned = false;
-    const req = http.request({ agent, host: "127.0.0.1", port, path, method: "POST", headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
-      res.on("data", (chunk) => {
-        chunks.push(chunk);
-        if (kind === "abort" && !abandoned) {
-          abandoned = true; // the client vanishes after the first bytes
-          req.destroy();
-        }
-      });
-      res.on("end", () => {
-        // the client cut the stream itself: what it got is partial by its own doing
-        if (abandoned) return resolve({ kind, aborted: true });
-        if (res.statusCode !== 200) return resolve({ kind, error: `HTTP ${res.statusCode}` });
-        const text = Buffer.concat(chunks).toString("utf8");
-        try {
-          validate(kind, text);
-          resolve({ kind, ms: performance.now() - started });
-        } catch (error) {
-          if (process.env.SOAK_DEBUG) console.error(`INVALID ${kind} after ${Math.round(performance.now() - started)} ms, status ${res.statusCode}, headers ${JSON.stringify(res.headers)}: ${JSON.stringify(text.slice(0, 400))}`);
-          resolve({ kind, error: error.message });
-        }
-      });
-      res.on("error", () => resolve({ kind, aborted: true }));
-    });
+    const req = http.request(
+      {
+        agent,
+        host: "127.0.0.1",
+        port,
+        path,
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.on("data", (chunk) => {
+          chunks.push(chunk);
+          if (kind === "abort" && !abandoned) {
+            abandoned = true; // the client vanishes after the first bytes
+            req.destroy();
+          }
+        });
+        res.on("end", () => {
+          // the client cut the stream itself: what it got is partial by its own doing
+          if (abandoned) return resolve({ kind, aborted: true });
+          if (res.statusCode !== 200) return resolve({ kind, error: `HTTP ${res.statusCode}` });
+          const text = Buffer.concat(chunks).toString("utf8");
+          try {
+            validate(kind, text);
+            resolve({ kind, ms: performance.now() - started });
+          } catch (error) {
+            if (process.env.SOAK_DEBUG)
+              console.error(
+                `INVALID ${kind} after ${Math.round(performance.now() - started)} ms, status ${res.statusCode}, headers ${JSON.stringify(res.headers)}: ${JSON.stringify(text.slice(0, 400))}`,
+              );
+            resolve({ kind, error: error.message });
+          }
+        });
+        res.on("error", () => resolve({ kind, aborted: true }));
+      },
+    );
     req.on("error", (error) => resolve(kind === "abort" ? { kind, aborted: true } : { kind, error: error.message }));
     req.end(body);
   });
@@ -132,7 +157,9 @@ async function main() {
   fake.child.kill();
 
   const growth = rssAfterWarmup ? (rssEnd - rssAfterWarmup) / rssAfterWarmup : NaN;
-  const rows = Object.entries(stats.latencies).map(([kind, values]) => `| ${kind} | ${values.length} | ${percentile(values, 50).toFixed(1)} | ${percentile(values, 99).toFixed(1)} |`);
+  const rows = Object.entries(stats.latencies).map(
+    ([kind, values]) => `| ${kind} | ${values.length} | ${percentile(values, 50).toFixed(1)} | ${percentile(values, 99).toFixed(1)} |`,
+  );
   const errorList = [...stats.errorSamples].map(([message, count]) => `${count}× ${message}`).join("; ") || "none";
   const pass = stats.errors === 0 && (CHECK || Math.abs(growth) <= 0.1);
   const report = `# Soak results

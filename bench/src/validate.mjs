@@ -3,7 +3,11 @@ import { verifyEvents } from "@copilot-runtime/protocol";
 import { parseSSE } from "@copilot-runtime/testing";
 import { ANSWER } from "./scenario.mjs";
 
-const textOf = (events) => events.filter((e) => e.type === "TEXT_MESSAGE_CONTENT").map((e) => e.delta).join("");
+const textOf = (events) =>
+  events
+    .filter((e) => e.type === "TEXT_MESSAGE_CONTENT")
+    .map((e) => e.delta)
+    .join("");
 
 /** An AG-UI answer: valid order, the whole 50-token text, and for the tool scenario the action's result first. */
 export function validateAgui(text, scenario) {
@@ -20,7 +24,10 @@ export function validateAgui(text, scenario) {
 /** The limit's answer: OpenAI chunks, the whole text (or the tool call), and `[DONE]`. */
 export function validateOpenAI(text, expectTool) {
   if (!text.includes("data: [DONE]")) throw new Error("no [DONE]");
-  const chunks = text.split("\n\n").filter((frame) => frame.startsWith("data: {")).map((frame) => JSON.parse(frame.slice(6)));
+  const chunks = text
+    .split("\n\n")
+    .filter((frame) => frame.startsWith("data: {"))
+    .map((frame) => JSON.parse(frame.slice(6)));
   if (expectTool) {
     if (!chunks.some((chunk) => chunk.choices?.[0]?.delta?.tool_calls)) throw new Error("no tool call");
     return;

@@ -11,7 +11,9 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = fileURLToPath(new URL("../test-results/", import.meta.url));
 const hasBrowser = existsSync(CHROMIUM) && existsSync(`${WEB_ROOT}/index.html`);
 if (!hasBrowser && process.env.REQUIRE_BROWSER) {
-  throw new Error(`Browser tests need ${CHROMIUM} (apt-get install -y chromium) and the built page (pnpm --filter @copilot-runtime/demo build).`);
+  throw new Error(
+    `Browser tests need ${CHROMIUM} (apt-get install -y chromium) and the built page (pnpm --filter @copilot-runtime/demo build).`,
+  );
 }
 
 describe.skipIf(!hasBrowser)("the demo page in Chromium (CopilotKit React 1.74 â†’ Copilot Runtime)", () => {
@@ -25,7 +27,16 @@ describe.skipIf(!hasBrowser)("the demo page in Chromium (CopilotKit React 1.74 â
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
   });
   afterAll(async () => {

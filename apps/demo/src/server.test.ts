@@ -26,7 +26,11 @@ const addTodo = {
   parameters: { type: "object", properties: { item: { type: "string" } }, required: ["item"] },
 };
 
-async function ask(text: string, agent = new HttpAgent({ url: `${base}${ENDPOINT}/agent/default/run` }), parameters: Record<string, unknown> = {}) {
+async function ask(
+  text: string,
+  agent = new HttpAgent({ url: `${base}${ENDPOINT}/agent/default/run` }),
+  parameters: Record<string, unknown> = {},
+) {
   agent.messages.push({ id: crypto.randomUUID(), role: "user", content: text });
   return runOn(agent, parameters);
 }
@@ -47,7 +51,10 @@ describe("the demo on its offline model", () => {
     const { events, agent } = await ask("Please say hello to Ada");
     const result = events.find((event) => event.type === "TOOL_CALL_RESULT") as unknown as { content: string };
     expect(result.content).toMatch(/^Hello, Ada!/);
-    expect(agent.messages.at(-1)).toMatchObject({ role: "assistant", content: expect.stringMatching(/^The server action answered: Hello, Ada!/) });
+    expect(agent.messages.at(-1)).toMatchObject({
+      role: "assistant",
+      content: expect.stringMatching(/^The server action answered: Hello, Ada!/),
+    });
   });
 
   it("runs the data lookup action", async () => {
@@ -88,13 +95,19 @@ describe("the demo on its offline model", () => {
     });
     const replay = parseSSE(await connect.text());
     verifyEvents(replay);
-    const snapshot = replay.find((event) => event.type === "MESSAGES_SNAPSHOT") as unknown as { messages: { role: string; content?: string }[] };
+    const snapshot = replay.find((event) => event.type === "MESSAGES_SNAPSHOT") as unknown as {
+      messages: { role: string; content?: string }[];
+    };
     expect(snapshot.messages.map((message) => message.role)).toEqual(["user", "assistant", "tool", "assistant"]);
 
     const long = await fetch(`${base}${ENDPOINT}/agent/default/run`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ threadId: "story-thread", runId: "r-story", messages: [{ id: "u", role: "user", content: "tell me a long story" }] }),
+      body: JSON.stringify({
+        threadId: "story-thread",
+        runId: "r-story",
+        messages: [{ id: "u", role: "user", content: "tell me a long story" }],
+      }),
     });
     const reader = long.body!.getReader();
     let text = "";

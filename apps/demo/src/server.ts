@@ -34,14 +34,20 @@ export function serviceAdapterFromEnv(env: NodeJS.ProcessEnv = process.env): { a
   }
   if (env.ANTHROPIC_API_KEY) {
     const model = env.ANTHROPIC_MODEL ?? "claude-sonnet-5-5";
-    return { adapter: new AnthropicAdapter({ anthropic: new Anthropic({ apiKey: env.ANTHROPIC_API_KEY }), model }), description: `Anthropic model ${model}` };
+    return {
+      adapter: new AnthropicAdapter({ anthropic: new Anthropic({ apiKey: env.ANTHROPIC_API_KEY }), model }),
+      description: `Anthropic model ${model}`,
+    };
   }
   const googleKey = env.GOOGLE_API_KEY ?? env.GEMINI_API_KEY;
   if (googleKey) {
     const model = env.GOOGLE_MODEL ?? "gemini-2.5-flash";
     return { adapter: new GoogleGenAIAdapter({ apiKey: googleKey, model }), description: `Google model ${model}` };
   }
-  return { adapter: createOfflineModel(), description: "the embedded offline model (set OPENAI_API_KEY, ANTHROPIC_API_KEY or GOOGLE_API_KEY for a real one)" };
+  return {
+    adapter: createOfflineModel(),
+    description: "the embedded offline model (set OPENAI_API_KEY, ANTHROPIC_API_KEY or GOOGLE_API_KEY for a real one)",
+  };
 }
 
 const TYPES: Record<string, string> = {
@@ -93,7 +99,10 @@ export function createDemoServer(adapter: ServiceAdapter, options: { webRoot?: s
         res.end(JSON.stringify({ error: "not_found", message: `Nothing at ${path}; the runtime is at ${ENDPOINT}.` }));
         return;
       }
-      res.writeHead(200, { "content-type": found.type, "cache-control": path.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache" });
+      res.writeHead(200, {
+        "content-type": found.type,
+        "cache-control": path.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache",
+      });
       res.end(req.method === "HEAD" ? undefined : found.body);
     })();
   });

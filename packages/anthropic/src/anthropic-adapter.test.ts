@@ -13,7 +13,11 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 const adapter = (options: AnthropicAdapterOptions = {}) =>
-  new AnthropicAdapter({ anthropic: new Anthropic({ apiKey: API_KEY, baseURL: fake.baseURL, maxRetries: 0 }), model: "claude-test-1", ...options });
+  new AnthropicAdapter({
+    anthropic: new Anthropic({ apiKey: API_KEY, baseURL: fake.baseURL, maxRetries: 0 }),
+    model: "claude-test-1",
+    ...options,
+  });
 
 const request = adapterRequest;
 
@@ -26,7 +30,9 @@ async function collect(req: AdapterRequest, a = adapter()): Promise<AdapterPart[
 describe("AnthropicAdapter", () => {
   it("sends the Messages request: top-level system, max_tokens default, tools with input_schema, Bearer auth", async () => {
     fake.enqueue(textAnswer("ok"));
-    await collect(request({ tools: [{ name: "w", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } } }] }));
+    await collect(
+      request({ tools: [{ name: "w", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } } }] }),
+    );
     expect(fake.bodies().at(-1)).toEqual({
       model: "claude-test-1",
       max_tokens: 4096,
@@ -63,8 +69,18 @@ describe("AnthropicAdapter", () => {
       usage: { inputTokens: 100, outputTokens: 20, cachedInputTokens: 80 },
     });
     const parts = await collect(request());
-    expect(parts.filter((p) => p.type === "reasoning-delta").map((p) => (p as { delta: string }).delta).join("")).toBe("Let me think");
-    expect(parts.filter((p) => p.type === "text-delta").map((p) => (p as { delta: string }).delta).join("")).toBe("Sure");
+    expect(
+      parts
+        .filter((p) => p.type === "reasoning-delta")
+        .map((p) => (p as { delta: string }).delta)
+        .join(""),
+    ).toBe("Let me think");
+    expect(
+      parts
+        .filter((p) => p.type === "text-delta")
+        .map((p) => (p as { delta: string }).delta)
+        .join(""),
+    ).toBe("Sure");
     const args = (id: string) =>
       parts
         .filter((p): p is Extract<AdapterPart, { type: "tool-call-delta" }> => p.type === "tool-call-delta" && p.toolCallId === id)
@@ -72,12 +88,11 @@ describe("AnthropicAdapter", () => {
     expect(args("toolu_1")).toHaveLength(3);
     expect(JSON.parse(args("toolu_1").join(""))).toEqual({ city: "Paris" });
     expect(JSON.parse(args("toolu_2").join(""))).toEqual({ city: "Rome" });
-    expect(parts.filter((p) => p.type === "tool-call-start" || p.type === "tool-call-end").map((p) => `${p.type}:${(p as { toolCallId: string }).toolCallId}`)).toEqual([
-      "tool-call-start:toolu_1",
-      "tool-call-end:toolu_1",
-      "tool-call-start:toolu_2",
-      "tool-call-end:toolu_2",
-    ]);
+    expect(
+      parts
+        .filter((p) => p.type === "tool-call-start" || p.type === "tool-call-end")
+        .map((p) => `${p.type}:${(p as { toolCallId: string }).toolCallId}`),
+    ).toEqual(["tool-call-start:toolu_1", "tool-call-end:toolu_1", "tool-call-start:toolu_2", "tool-call-end:toolu_2"]);
     expect(parts.slice(-2)).toEqual([
       { type: "usage", usage: { inputTokens: 100, outputTokens: 20, cachedInputTokens: 80, cacheWriteInputTokens: 0, totalTokens: 120 } },
       { type: "finish", reason: "tool_calls" },
@@ -99,7 +114,10 @@ describe("AnthropicAdapter", () => {
     );
     const body = fake.bodies().at(-1)!;
     expect(body.system).toEqual([{ type: "text", text: "Long instructions.", cache_control: { type: "ephemeral" } }]);
-    expect(body.messages.at(-1)).toEqual({ role: "user", content: [{ type: "text", text: "Second", cache_control: { type: "ephemeral" } }] });
+    expect(body.messages.at(-1)).toEqual({
+      role: "user",
+      content: [{ type: "text", text: "Second", cache_control: { type: "ephemeral" } }],
+    });
     expect(JSON.stringify(body.messages.slice(0, -1))).not.toContain("cache_control");
   });
 
@@ -129,7 +147,13 @@ describe("AnthropicAdapter", () => {
 
   it("is accepted by the fake with x-api-key too (0.x clients)", async () => {
     fake.enqueue(textAnswer("ok"));
-    const legacy = new Anthropic({ apiKey: null, authToken: null, baseURL: fake.baseURL, maxRetries: 0, defaultHeaders: { "x-api-key": API_KEY } });
+    const legacy = new Anthropic({
+      apiKey: null,
+      authToken: null,
+      baseURL: fake.baseURL,
+      maxRetries: 0,
+      defaultHeaders: { "x-api-key": API_KEY },
+    });
     const parts = await collect(request(), adapter({ anthropic: legacy }));
     expect(parts.at(-1)).toEqual({ type: "finish", reason: "stop" });
     expect(fake.requests.at(-1)!.headers["x-api-key"]).toBe(API_KEY);

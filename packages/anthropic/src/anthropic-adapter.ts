@@ -173,7 +173,8 @@ export class AnthropicAdapter implements ServiceAdapter {
               if (delta.text !== "") yield { type: "text-delta", delta: delta.text };
             } else if (delta.type === "input_json_delta") {
               const id = toolBlocks.get(event.index);
-              if (id !== undefined && delta.partial_json !== "") yield { type: "tool-call-delta", toolCallId: id, argsDelta: delta.partial_json };
+              if (id !== undefined && delta.partial_json !== "")
+                yield { type: "tool-call-delta", toolCallId: id, argsDelta: delta.partial_json };
             } else if (delta.type === "thinking_delta") {
               if (delta.thinking !== "") yield { type: "reasoning-delta", delta: delta.thinking };
             }

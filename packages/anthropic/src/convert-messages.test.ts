@@ -28,15 +28,32 @@ describe("toAnthropicMessages", () => {
       { id: "a2", role: "assistant", content: "B" },
     ]);
     expect(messages).toEqual([
-      { role: "user", content: [{ type: "text", text: "One" }, { type: "text", text: "Two" }] },
-      { role: "assistant", content: [{ type: "text", text: "A" }, { type: "text", text: "B" }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "One" },
+          { type: "text", text: "Two" },
+        ],
+      },
+      {
+        role: "assistant",
+        content: [
+          { type: "text", text: "A" },
+          { type: "text", text: "B" },
+        ],
+      },
     ]);
   });
 
   it("puts tool_result blocks first in the next user turn, in call order", () => {
     const { messages } = toAnthropicMessages([
       { id: "u1", role: "user", content: "Weather?" },
-      { id: "a1", role: "assistant", content: "Checking.", toolCalls: [call("c1", "w", '{"city":"Paris"}'), call("c2", "w", '{"city":"Rome"}')] },
+      {
+        id: "a1",
+        role: "assistant",
+        content: "Checking.",
+        toolCalls: [call("c1", "w", '{"city":"Paris"}'), call("c2", "w", '{"city":"Rome"}')],
+      },
       { id: "t2", role: "tool", toolCallId: "c2", content: "rainy" },
       { id: "t1", role: "tool", toolCallId: "c1", content: "sunny" },
       { id: "u2", role: "user", content: "Thanks" },

@@ -14,7 +14,6 @@ export interface AnthropicConversation {
 /** Placeholder for a conversation that does not start with a user turn (the API requires one). */
 export const CONVERSATION_START = "(conversation start)";
 
-
 function userBlocks(content: string | ContentPart[]): ContentBlock[] {
   if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
   const blocks: ContentBlock[] = [];

@@ -57,7 +57,9 @@ export function toProviderError(error: unknown, apiKey?: string | null): unknown
   const inner = e.error?.error ?? e.error ?? undefined;
   const type = e.type ?? inner?.type;
   const code: ProviderErrorCode =
-    status !== undefined ? providerErrorCodeForStatus(status) : ((type !== undefined ? STREAM_ERROR_CODES[type] : undefined) ?? "provider_error");
+    status !== undefined
+      ? providerErrorCodeForStatus(status)
+      : ((type !== undefined ? STREAM_ERROR_CODES[type] : undefined) ?? "provider_error");
   const detail = redactSecrets(inner?.message ?? e.message ?? String(error), [apiKey]);
   const where = status !== undefined ? `HTTP ${status}` : isApiError ? `mid-stream${type ? ` ${type}` : ""}` : "client error";
   const retryAfterHeader = e.headers?.get?.("retry-after");

@@ -30,7 +30,10 @@ async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<v
 
 describe("GET /info", () => {
   it("describes the default agent and the server actions", async () => {
-    const handler = new CopilotRuntime({ actions: [sayHello] }).handler({ serviceAdapter: new ScriptedAdapter(), basePath: "/api/copilotkit" });
+    const handler = new CopilotRuntime({ actions: [sayHello] }).handler({
+      serviceAdapter: new ScriptedAdapter(),
+      basePath: "/api/copilotkit",
+    });
     const response = await handler(new Request("http://localhost/api/copilotkit/info"));
     expect(response.status).toBe(200);
     const info = (await response.json()) as RuntimeInfo;
@@ -74,7 +77,11 @@ describe("the run loop", () => {
       threadId: "thread-1",
       usage: [{ provider: "scripted", model: "scripted-model", inputTokens: 5, outputTokens: 3 }],
     });
-    expect(ofType(events, "TEXT_MESSAGE_START")[0]).toEqual({ type: "TEXT_MESSAGE_START", messageId: expect.any(String), role: "assistant" });
+    expect(ofType(events, "TEXT_MESSAGE_START")[0]).toEqual({
+      type: "TEXT_MESSAGE_START",
+      messageId: expect.any(String),
+      role: "assistant",
+    });
   });
 
   it("runs a server action, streams its result and feeds it back to the LLM", async () => {
@@ -124,13 +131,15 @@ describe("the run loop", () => {
   it("runs parallel server actions concurrently", async () => {
     let running = 0;
     let maxRunning = 0;
-    const slow = (ms: number) => async ({ city }: { city: string }) => {
-      running++;
-      maxRunning = Math.max(maxRunning, running);
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      running--;
-      return { city, temp: city.length };
-    };
+    const slow =
+      (ms: number) =>
+      async ({ city }: { city: string }) => {
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        running--;
+        return { city, temp: city.length };
+      };
     const adapter = new ScriptedAdapter({
       steps: [
         {
@@ -156,12 +165,19 @@ describe("the run loop", () => {
     expect(results.map((r) => r.toolCallId)).toEqual(["b", "a"]); // streamed as each completes
     expect(results.map((r) => r.content)).toEqual(['{"city":"Rome","temp":4}', '{"city":"Paris","temp":5}']);
     // fed back in call order
-    expect(adapter.requests[1]!.messages.filter((m) => m.role === "tool").map((m) => (m as { toolCallId: string }).toolCallId)).toEqual(["a", "b"]);
+    expect(adapter.requests[1]!.messages.filter((m) => m.role === "tool").map((m) => (m as { toolCallId: string }).toolCallId)).toEqual([
+      "a",
+      "b",
+    ]);
   });
 
   it("leaves a frontend tool to the client and ends the run", async () => {
-    const adapter = new ScriptedAdapter({ steps: [{ text: "Let me confirm.", toolCalls: [{ id: "fe-1", name: "confirm", args: { q: "ok?" } }] }] });
-    const input = runInput({ tools: [{ name: "confirm", description: "Ask the user", parameters: { type: "object", properties: { q: { type: "string" } } } }] });
+    const adapter = new ScriptedAdapter({
+      steps: [{ text: "Let me confirm.", toolCalls: [{ id: "fe-1", name: "confirm", args: { q: "ok?" } }] }],
+    });
+    const input = runInput({
+      tools: [{ name: "confirm", description: "Ask the user", parameters: { type: "object", properties: { q: { type: "string" } } } }],
+    });
     const events = await run({ actions: [sayHello] }, adapter, input);
     expect(eventTypes(events)).toEqual([
       "RUN_STARTED",
@@ -209,16 +225,36 @@ describe("the run loop", () => {
     const fedBack = adapter.requests[1]!.messages.at(-1) as { role: string; content: string };
     expect(fedBack.role).toBe("tool");
     expect(fedBack.content).toMatch(message);
-    if (_name === "a throwing action") expect(onError).toHaveBeenCalledWith(expect.objectContaining({ source: "action", threadId: "thread-1" }));
+    if (_name === "a throwing action")
+      expect(onError).toHaveBeenCalledWith(expect.objectContaining({ source: "action", threadId: "thread-1" }));
   });
 
   it("serializes results: objects as JSON, undefined as a note", async () => {
-    const adapter = new ScriptedAdapter({ steps: [{ toolCalls: [{ name: "obj", args: {} }, { name: "none", args: {} }] }, { text: "ok" }] });
-    const events = await run({ actions: [{ name: "obj", handler: () => ({ a: 1, b: [true] }) }, { name: "none", handler: () => undefined }] }, adapter);
-    expect(ofType<{ content: string }>(events, "TOOL_CALL_RESULT").map((r) => r.content).toSorted()).toEqual([
-      "The action completed and returned no value.",
-      '{"a":1,"b":[true]}',
-    ]);
+    const adapter = new ScriptedAdapter({
+      steps: [
+        {
+          toolCalls: [
+            { name: "obj", args: {} },
+            { name: "none", args: {} },
+          ],
+        },
+        { text: "ok" },
+      ],
+    });
+    const events = await run(
+      {
+        actions: [
+          { name: "obj", handler: () => ({ a: 1, b: [true] }) },
+          { name: "none", handler: () => undefined },
+        ],
+      },
+      adapter,
+    );
+    expect(
+      ofType<{ content: string }>(events, "TOOL_CALL_RESULT")
+        .map((r) => r.content)
+        .toSorted(),
+    ).toEqual(["The action completed and returned no value.", '{"a":1,"b":[true]}']);
   });
 
   it("streams an async-iterable result to the client as it comes", async () => {
@@ -283,7 +319,11 @@ describe("the run loop", () => {
   });
 
   it.each([
-    [new ProviderError("auth_error", "The OpenAI API rejected the credentials (HTTP 401)", { provider: "openai" }), "auth_error", /credentials/],
+    [
+      new ProviderError("auth_error", "The OpenAI API rejected the credentials (HTTP 401)", { provider: "openai" }),
+      "auth_error",
+      /credentials/,
+    ],
     [new ProviderError("rate_limited", "Slow down", { provider: "openai" }), "rate_limited", /Slow down/],
     [new Error("socket hang up, key=abcdefghijkl"), "internal_error", /^The run failed: socket hang up, key=\[redacted\]$/],
   ])("ends with RUN_ERROR when the provider fails (%#)", async (error, code, message) => {
@@ -345,7 +385,9 @@ describe("the run loop", () => {
 describe("runtime.process and runtime.response", () => {
   it("process() yields the events of a run without HTTP", async () => {
     const runtime = new CopilotRuntime();
-    const events = await collectIterable(runtime.process({ input: runInput(), serviceAdapter: new ScriptedAdapter({ steps: [{ text: "Hi" }] }) }));
+    const events = await collectIterable(
+      runtime.process({ input: runInput(), serviceAdapter: new ScriptedAdapter({ steps: [{ text: "Hi" }] }) }),
+    );
     verifyEvents(events);
     expect(textOf(events)).toBe("Hi");
   });
@@ -362,11 +404,17 @@ describe("runtime.process and runtime.response", () => {
     const adapter = new ScriptedAdapter({ steps: [{ text: "Hi" }] });
     const info = await runtime.response(post("/api/copilotkit", { method: "info" }), adapter);
     expect(((await info.json()) as RuntimeInfo).actions.map((a) => a.name)).toEqual(["sayHello"]);
-    const res = await runtime.response(post("/api/copilotkit", { method: "agent/run", params: { agentId: "default" }, body: runInput() }), adapter);
+    const res = await runtime.response(
+      post("/api/copilotkit", { method: "agent/run", params: { agentId: "default" }, body: runInput() }),
+      adapter,
+    );
     const events = await collectEvents(res);
     verifyEvents(events);
     expect(textOf(events)).toBe("Hi");
-    const connect = await runtime.response(post("/api/copilotkit", { method: "agent/connect", params: { agentId: "default" }, body: runInput({ threadId: "never-used" }) }), adapter);
+    const connect = await runtime.response(
+      post("/api/copilotkit", { method: "agent/connect", params: { agentId: "default" }, body: runInput({ threadId: "never-used" }) }),
+      adapter,
+    );
     expect(await collectEvents(connect)).toEqual([]);
     const bad = await runtime.response(post("/api/copilotkit", { method: "agent/dance" }), adapter);
     expect(bad.status).toBe(400);

@@ -42,8 +42,7 @@ export interface ActionsContext {
 }
 
 export type ActionsOption =
-  | readonly ActionDefinition[]
-  | ((context: ActionsContext) => readonly ActionDefinition[] | Promise<readonly ActionDefinition[]>);
+  readonly ActionDefinition[] | ((context: ActionsContext) => readonly ActionDefinition[] | Promise<readonly ActionDefinition[]>);
 
 export interface CopilotRuntimeOptions {
   /** Server-side actions, or a function evaluated per request. */
@@ -129,16 +128,17 @@ export class CopilotRuntime {
     this.options = options;
     this.middleware = new MiddlewareChain(options.middleware, options.onError);
     this.runStore = options.runStore ?? new MemoryRunStore();
-    if (options.properties != null && !isPlainObject(options.properties)) throw new ConfigurationError("`properties` must be a plain object.");
+    if (options.properties != null && !isPlainObject(options.properties))
+      throw new ConfigurationError("`properties` must be a plain object.");
     this.maxSteps = validateMaxSteps(options.maxSteps);
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.limits = { ...DEFAULT_INPUT_LIMITS, ...options.limits };
-    if (options.providerTimeoutMs != null && !(options.providerTimeoutMs > 0)) throw new ConfigurationError("providerTimeoutMs must be a positive number of milliseconds.");
+    if (options.providerTimeoutMs != null && !(options.providerTimeoutMs > 0))
+      throw new ConfigurationError("providerTimeoutMs must be a positive number of milliseconds.");
     if (options.actions != null && typeof options.actions !== "function" && !Array.isArray(options.actions)) {
       throw new ConfigurationError("`actions` must be an array of actions or a function returning one.");
     }
-    this.staticActions =
-      options.actions == null ? [] : Array.isArray(options.actions) ? normalizeActions(options.actions) : undefined;
+    this.staticActions = options.actions == null ? [] : Array.isArray(options.actions) ? normalizeActions(options.actions) : undefined;
     if (options.langserve != null && !Array.isArray(options.langserve)) {
       throw new ConfigurationError("`langserve` must be an array of { chainUrl, name, description } chains.");
     }
@@ -200,7 +200,12 @@ export class CopilotRuntime {
         return jsonResponse(await this.info(request.url));
       case "run":
         this.assertAgent(route.agentId);
-        return await this.runResponse(await parseRunAgentInput(await readJsonBody(request, this.maxBodyBytes), this.limits), adapter, request, context);
+        return await this.runResponse(
+          await parseRunAgentInput(await readJsonBody(request, this.maxBodyBytes), this.limits),
+          adapter,
+          request,
+          context,
+        );
       case "connect":
         this.assertAgent(route.agentId);
         return await this.connect(await readJsonBody(request, this.maxBodyBytes), context);
@@ -217,13 +222,18 @@ export class CopilotRuntime {
           { allow: route.allow.join(", ") },
         );
       default:
-        return errorResponse(new RequestError("not_found", `No route for ${request.method} ${new URL(request.url).pathname}.`, { status: 404 }));
+        return errorResponse(
+          new RequestError("not_found", `No route for ${request.method} ${new URL(request.url).pathname}.`, { status: 404 }),
+        );
     }
   }
 
   private async handleEnvelope(body: unknown, adapter: ServiceAdapter, request: Request, context: RequestContext): Promise<Response> {
     if (!isPlainObject(body) || typeof body.method !== "string") {
-      throw new RequestError("invalid_request", 'Invalid request: expected a single-route envelope { "method": "...", "params": {...}, "body": {...} }.');
+      throw new RequestError(
+        "invalid_request",
+        'Invalid request: expected a single-route envelope { "method": "...", "params": {...}, "body": {...} }.',
+      );
     }
     const envelope = body as unknown as SingleRouteEnvelope;
     const params = isPlainObject(envelope.params) ? envelope.params : {};
@@ -240,7 +250,7 @@ export class CopilotRuntime {
       case "agent/stop": {
         this.assertAgent(agentId);
         const threadId = typeof params.threadId === "string" ? params.threadId : undefined;
-        if (threadId === undefined) throw new RequestError("invalid_request", 'agent/stop needs params.threadId.');
+        if (threadId === undefined) throw new RequestError("invalid_request", "agent/stop needs params.threadId.");
         return this.stop(threadId, context);
       }
       default:
@@ -261,7 +271,12 @@ export class CopilotRuntime {
     const run = await this.prepareRun(input, adapter, { url: request.url, signal: request.signal, request, context });
     const threadKey = threadKeyOf(input.threadId, context);
     const store = this.runStore;
-    const claimed = await store.begin({ threadKey, runId: input.runId, messages: run.inputMessages, abort: () => run.abort(new StoppedRun()) });
+    const claimed = await store.begin({
+      threadKey,
+      runId: input.runId,
+      messages: run.inputMessages,
+      abort: () => run.abort(new StoppedRun()),
+    });
     if (!claimed) {
       throw new RequestError(
         "run_in_progress",
@@ -273,8 +288,8 @@ export class CopilotRuntime {
     const end = () => {
       if (ended) return;
       ended = true;
-      void Promise.resolve(store.end(threadKey, input.runId, [...run.inputMessages, ...run.record.outputMessages])).catch((error: unknown) =>
-        this.middleware.error({ error, source: "run", threadId: input.threadId, runId: input.runId, request, context }),
+      void Promise.resolve(store.end(threadKey, input.runId, [...run.inputMessages, ...run.record.outputMessages])).catch(
+        (error: unknown) => this.middleware.error({ error, source: "run", threadId: input.threadId, runId: input.runId, request, context }),
       );
     };
     async function* events(): AsyncGenerator<BaseEvent> {
@@ -304,7 +319,9 @@ export class CopilotRuntime {
 
   private async stop(threadId: string, context: RequestContext): Promise<Response> {
     const stopped = await this.runStore.stop(threadKeyOf(threadId, context));
-    return jsonResponse(stopped ? { stopped: true } : { stopped: false, message: `No run is active on thread ${JSON.stringify(threadId)}.` });
+    return jsonResponse(
+      stopped ? { stopped: true } : { stopped: false, message: `No run is active on thread ${JSON.stringify(threadId)}.` },
+    );
   }
 
   private async resolveActions(properties: Record<string, unknown>, url: string | undefined): Promise<NormalizedAction[]> {
@@ -359,9 +376,10 @@ export class CopilotRuntime {
     for (const tool of input.tools ?? []) {
       if (actionMap.has(tool.name) || frontendToolNames.has(tool.name)) continue; // a server action wins a name clash
       frontendToolNames.add(tool.name);
-      const schema = isPlainObject(tool.parameters) && tool.parameters.type === "object"
-        ? ({ properties: {}, ...tool.parameters } as ObjectJSONSchema)
-        : EMPTY_OBJECT_SCHEMA;
+      const schema =
+        isPlainObject(tool.parameters) && tool.parameters.type === "object"
+          ? ({ properties: {}, ...tool.parameters } as ObjectJSONSchema)
+          : EMPTY_OBJECT_SCHEMA;
       tools.push({ name: tool.name, description: tool.description, parameters: schema });
     }
 

@@ -1,4 +1,11 @@
-import { EventType, contentText, isPlainObject, type ActionContext, type BaseEvent, type NormalizedAction } from "@copilot-runtime/protocol";
+import {
+  EventType,
+  contentText,
+  isPlainObject,
+  type ActionContext,
+  type BaseEvent,
+  type NormalizedAction,
+} from "@copilot-runtime/protocol";
 import { EventChannel } from "./event-channel.js";
 import { isMessageLike } from "./message-result.js";
 
@@ -62,7 +69,10 @@ function parseArguments(call: PendingToolCall): { ok: true; value: Record<string
     parsed = JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    return { ok: false, message: `Error: the arguments for "${call.name}" are not valid JSON (${detail}). Call it again with a JSON object.` };
+    return {
+      ok: false,
+      message: `Error: the arguments for "${call.name}" are not valid JSON (${detail}). Call it again with a JSON object.`,
+    };
   }
   if (!isPlainObject(parsed)) {
     return { ok: false, message: `Error: the arguments for "${call.name}" must be a JSON object.` };
@@ -145,15 +155,15 @@ export async function* executeToolCalls(
     void runOne(call, options, channel)
       .catch((error: unknown): ToolCallOutcome => ({ call, resultMessageId: crypto.randomUUID(), content: errorText(error) }))
       .then((outcome) => {
-      outcomes[index] = outcome;
-      channel.push({
-        type: EventType.TOOL_CALL_RESULT,
-        messageId: outcome.resultMessageId,
-        toolCallId: call.id,
-        content: outcome.content,
-      } as BaseEvent);
-      if (--pending === 0) channel.close();
-    });
+        outcomes[index] = outcome;
+        channel.push({
+          type: EventType.TOOL_CALL_RESULT,
+          messageId: outcome.resultMessageId,
+          toolCallId: call.id,
+          content: outcome.content,
+        } as BaseEvent);
+        if (--pending === 0) channel.close();
+      });
   });
   try {
     yield* channel;

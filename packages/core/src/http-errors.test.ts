@@ -25,7 +25,12 @@ describe("malformed requests get a clear JSON error before any streaming", () =>
     ["a JSON string", '"hello"', /the body must be a JSON object/],
     ["null", "null", /the body must be a JSON object/],
   ])("400 for %s", async (_name, body, message) => {
-    await expectError(await handler(post(RUN, body)), 400, body === "" || _name === "invalid JSON" ? "invalid_json" : "invalid_request", message);
+    await expectError(
+      await handler(post(RUN, body)),
+      400,
+      body === "" || _name === "invalid JSON" ? "invalid_json" : "invalid_request",
+      message,
+    );
   });
 
   it.each<[string, unknown, RegExp]>([
@@ -49,7 +54,12 @@ describe("malformed requests get a clear JSON error before any streaming", () =>
   });
 
   it("400 for an unknown agent, by path and by envelope", async () => {
-    await expectError(await handler(post("/api/copilotkit/agent/nope/run", runInput())), 400, "unknown_agent", /Unknown agent "nope"\. Available agents: default/);
+    await expectError(
+      await handler(post("/api/copilotkit/agent/nope/run", runInput())),
+      400,
+      "unknown_agent",
+      /Unknown agent "nope"\. Available agents: default/,
+    );
     await expectError(
       await handler(post("/api/copilotkit", { method: "agent/run", params: { agentId: "nope" }, body: runInput() })),
       400,
@@ -63,7 +73,12 @@ describe("malformed requests get a clear JSON error before any streaming", () =>
   });
 
   it("415 for a non-JSON content type", async () => {
-    await expectError(await handler(post(RUN, "a=b", { "content-type": "application/x-www-form-urlencoded" })), 415, "unsupported_media_type", /JSON/);
+    await expectError(
+      await handler(post(RUN, "a=b", { "content-type": "application/x-www-form-urlencoded" })),
+      415,
+      "unsupported_media_type",
+      /JSON/,
+    );
   });
 
   it("413 for a body over the limit, declared or streamed", async () => {

@@ -1,4 +1,12 @@
-import { CopilotRuntimeError, SSE_FRAME_SOURCE, SSE_HEADERS, encodeSSE, type BaseEvent, type ErrorBody, type SSEFrameSource } from "@copilot-runtime/protocol";
+import {
+  CopilotRuntimeError,
+  SSE_FRAME_SOURCE,
+  SSE_HEADERS,
+  encodeSSE,
+  type BaseEvent,
+  type ErrorBody,
+  type SSEFrameSource,
+} from "@copilot-runtime/protocol";
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {

@@ -14,7 +14,14 @@ export {
 } from "./copilot-runtime.js";
 export { MiddlewareChain } from "./middleware-chain.js";
 export { DEFAULT_INPUT_LIMITS, type InputLimits } from "./run-input.js";
-export { MemoryRunStore, type ActiveRun, type BeginRun, type MemoryRunStoreOptions, type RunStore, type ThreadReplay } from "./run-store.js";
+export {
+  MemoryRunStore,
+  type ActiveRun,
+  type BeginRun,
+  type MemoryRunStoreOptions,
+  type RunStore,
+  type ThreadReplay,
+} from "./run-store.js";
 export { MiddlewareRejection } from "./middleware-rejection.js";
 export type {
   CopilotRuntimeMiddleware,

@@ -6,7 +6,9 @@ describe("loadLangServe", () => {
   it("says which package to install when the bridge is missing", async () => {
     const error = await loadLangServe([], "@copilot-runtime/langserve-not-installed").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect((error as Error).message).toBe("The `langserve` option needs the @copilot-runtime/langserve package: npm i @copilot-runtime/langserve");
+    expect((error as Error).message).toBe(
+      "The `langserve` option needs the @copilot-runtime/langserve package: npm i @copilot-runtime/langserve",
+    );
   });
 
   it("rejects a module that is not the bridge", async () => {

@@ -60,10 +60,20 @@ export class MiddlewareChain {
           };
         }
       } catch (error) {
-        this.error({ error, source: "middleware", threadId: options.threadId, runId: options.runId, request: options.request, context: options.context });
+        this.error({
+          error,
+          source: "middleware",
+          threadId: options.threadId,
+          runId: options.runId,
+          request: options.request,
+          context: options.context,
+        });
         if (error instanceof CopilotRuntimeError) throw error;
         const detail = error instanceof Error ? error.message : String(error);
-        throw new CopilotRuntimeError("middleware_error", `The request was rejected by onBeforeRequest: ${detail}`, { status: 500, cause: error });
+        throw new CopilotRuntimeError("middleware_error", `The request was rejected by onBeforeRequest: ${detail}`, {
+          status: 500,
+          cause: error,
+        });
       }
     }
     return current;
@@ -76,7 +86,14 @@ export class MiddlewareChain {
       try {
         await middleware.onAfterRequest(options);
       } catch (error) {
-        this.error({ error, source: "middleware", threadId: options.threadId, runId: options.runId, request: options.request, context: options.context });
+        this.error({
+          error,
+          source: "middleware",
+          threadId: options.threadId,
+          runId: options.runId,
+          request: options.request,
+          context: options.context,
+        });
       }
     }
   }

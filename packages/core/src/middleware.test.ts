@@ -3,7 +3,14 @@ import { ProviderError, type BaseEvent, type Message } from "@copilot-runtime/pr
 import { ScriptedAdapter, collectEvents, type ScriptedStep } from "@copilot-runtime/testing";
 import { CopilotRuntime, type CopilotRuntimeOptions } from "./copilot-runtime.js";
 import { MiddlewareRejection } from "./middleware-rejection.js";
-import type { CopilotRuntimeMiddleware, ErrorReport, OnAfterRequestOptions, OnBeforeRequestOptions, OnRequestOptions, OnResponseOptions } from "@copilot-runtime/protocol";
+import type {
+  CopilotRuntimeMiddleware,
+  ErrorReport,
+  OnAfterRequestOptions,
+  OnBeforeRequestOptions,
+  OnRequestOptions,
+  OnResponseOptions,
+} from "@copilot-runtime/protocol";
 import { ofType, post, runInput } from "./test-helpers.js";
 
 const URL_RUN = "http://localhost/api/copilotkit/agent/default/run";
@@ -33,10 +40,17 @@ function recorder() {
   return { calls, middleware };
 }
 
-async function runWith(steps: ScriptedStep[], options: Partial<CopilotRuntimeOptions> = {}, input = runInput({ runId: "run-1", forwardedProps: { user: "ada" } })) {
+async function runWith(
+  steps: ScriptedStep[],
+  options: Partial<CopilotRuntimeOptions> = {},
+  input = runInput({ runId: "run-1", forwardedProps: { user: "ada" } }),
+) {
   const { calls, middleware } = recorder();
   const adapter = new ScriptedAdapter({ steps });
-  const handler = new CopilotRuntime({ actions: [sayHello], middleware, ...options }).handler({ serviceAdapter: adapter, basePath: "/api/copilotkit" });
+  const handler = new CopilotRuntime({ actions: [sayHello], middleware, ...options }).handler({
+    serviceAdapter: adapter,
+    basePath: "/api/copilotkit",
+  });
   const response = await handler(post("/api/copilotkit/agent/default/run", input));
   const events = await collectEvents(response);
   await vi.waitFor(() => expect(calls.onAfterRequest).toHaveLength(1));
@@ -92,23 +106,41 @@ describe("every hook's payload, field by field", () => {
     expectBefore(calls, input);
     const payload = after(calls, input);
     expect(Object.keys(payload).toSorted()).toEqual([
-      "context", "durationMs", "inputMessages", "outputMessages", "properties", "request", "runId", "threadId", "url", "usage",
+      "context",
+      "durationMs",
+      "inputMessages",
+      "outputMessages",
+      "properties",
+      "request",
+      "runId",
+      "threadId",
+      "url",
+      "usage",
     ]);
-    expect(payload.outputMessages).toEqual([{ id: idsOf(events, "TEXT_MESSAGE_START", "messageId")[0], role: "assistant", content: "Hi there!" }]);
+    expect(payload.outputMessages).toEqual([
+      { id: idsOf(events, "TEXT_MESSAGE_START", "messageId")[0], role: "assistant", content: "Hi there!" },
+    ]);
     expect(payload.usage).toEqual({ provider: "scripted", model: "scripted-model", inputTokens: 5, outputTokens: 3 });
     expect(payload.error).toBeUndefined();
     expect(calls.onError).toEqual([]);
   });
 
   it("a server-action loop", async () => {
-    const { calls, events, input } = await runWith([{ toolCalls: [{ id: "c1", name: "sayHello", args: { arg: "Ada" } }] }, { text: "Greeted." }]);
+    const { calls, events, input } = await runWith([
+      { toolCalls: [{ id: "c1", name: "sayHello", args: { arg: "Ada" } }] },
+      { text: "Greeted." },
+    ]);
     expectBefore(calls, input);
     const payload = after(calls, input);
     const [toolMessageId] = idsOf(events, "TOOL_CALL_RESULT", "messageId");
     const [callParent] = idsOf(events, "TOOL_CALL_START", "parentMessageId");
     const [textId] = idsOf(events, "TEXT_MESSAGE_START", "messageId");
     const expected: Message[] = [
-      { id: callParent!, role: "assistant", toolCalls: [{ id: "c1", type: "function", function: { name: "sayHello", arguments: '{"arg":"Ada"}' } }] },
+      {
+        id: callParent!,
+        role: "assistant",
+        toolCalls: [{ id: "c1", type: "function", function: { name: "sayHello", arguments: '{"arg":"Ada"}' } }],
+      },
       { id: toolMessageId!, role: "tool", toolCallId: "c1", content: "Hello, Ada!" },
       { id: textId!, role: "assistant", content: "Greeted." },
     ];
@@ -134,7 +166,10 @@ describe("every hook's payload, field by field", () => {
   });
 
   it("a provider failure", async () => {
-    const failure = new ProviderError("rate_limited", "The OpenAI API rate limit was reached (HTTP 429): slow down", { provider: "openai", providerStatus: 429 });
+    const failure = new ProviderError("rate_limited", "The OpenAI API rate limit was reached (HTTP 429): slow down", {
+      provider: "openai",
+      providerStatus: 429,
+    });
     const { calls, events, input } = await runWith([{ text: "partial", error: failure }]);
     expect(events.at(-1)).toEqual({ type: "RUN_ERROR", code: "rate_limited", message: failure.message });
     const payload = after(calls, input);
@@ -155,7 +190,9 @@ describe("every hook's payload, field by field", () => {
     const { calls, middleware } = recorder();
     const adapter = new ScriptedAdapter({ steps: [{ hold: new Promise(() => undefined) }] });
     const input = runInput({ runId: "run-1", forwardedProps: { user: "ada" } });
-    const response = await new CopilotRuntime({ middleware }).handler({ serviceAdapter: adapter, basePath: "/api/copilotkit" })(post("/api/copilotkit/agent/default/run", input));
+    const response = await new CopilotRuntime({ middleware }).handler({ serviceAdapter: adapter, basePath: "/api/copilotkit" })(
+      post("/api/copilotkit/agent/default/run", input),
+    );
     const reader = response.body!.getReader();
     const pulling = (async () => {
       while (!(await reader.read()).done) {
@@ -195,7 +232,11 @@ describe("onBeforeRequest", () => {
   });
 
   it.each([
-    [new MiddlewareRejection(403, "Not allowed for this user."), 403, { error: "middleware_rejected", message: "Not allowed for this user." }],
+    [
+      new MiddlewareRejection(403, "Not allowed for this user."),
+      403,
+      { error: "middleware_rejected", message: "Not allowed for this user." },
+    ],
     [new Error("database down"), 500, { error: "middleware_error", message: "The request was rejected by onBeforeRequest: database down" }],
   ])("a rejection never calls the LLM (%#)", async (thrown, status, body) => {
     const adapter = new ScriptedAdapter({ respond: () => ({ text: "never" }) });
@@ -226,7 +267,9 @@ describe("onBeforeRequest", () => {
       middleware: [
         {
           onBeforeRequest: ({ inputMessages, properties }) => ({
-            inputMessages: inputMessages.map((m) => (m.role === "user" ? { ...m, content: String(m.content).replace(/\d{4}-\d{4}/g, "[card]") } : m)),
+            inputMessages: inputMessages.map((m) =>
+              m.role === "user" ? { ...m, content: String(m.content).replace(/\d{4}-\d{4}/g, "[card]") } : m,
+            ),
             properties: { ...properties, plan: "pro" },
           }),
         },
@@ -246,7 +289,9 @@ describe("properties and identity", () => {
     const adapter = new ScriptedAdapter({ steps: [{ toolCalls: [{ name: "check", args: {} }] }, { text: "ok" }] });
     const runtime = new CopilotRuntime({
       properties: { tier: "free", region: "eu" },
-      actions: [{ name: "check", handler: (_args, context) => void (seen = { properties: context.properties, identity: context.identity }) }],
+      actions: [
+        { name: "check", handler: (_args, context) => void (seen = { properties: context.properties, identity: context.identity }) },
+      ],
       middleware: {
         onRequest: ({ context }) => {
           context.identity = { id: "user-1", name: "Ada" };
@@ -293,7 +338,11 @@ describe("onRequest and onResponse", () => {
     );
     expect(response.status).toBe(400);
     expect(onError).toHaveBeenCalledTimes(1);
-    expect(onError.mock.calls[0]![0]).toMatchObject({ source: "request", request: expect.any(Request), error: expect.objectContaining({ code: "invalid_json" }) });
+    expect(onError.mock.calls[0]![0]).toMatchObject({
+      source: "request",
+      request: expect.any(Request),
+      error: expect.objectContaining({ code: "invalid_json" }),
+    });
   });
 });
 
@@ -316,7 +365,9 @@ describe("onAfterRequest", () => {
     const events = await collectEvents(await runtime.handler({ serviceAdapter: adapter })(post("/agent/default/run", runInput())));
     expect(events.at(-1)?.type).toBe("RUN_FINISHED");
     await vi.waitFor(() => expect(second).toHaveBeenCalledTimes(1));
-    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ source: "middleware", error: expect.objectContaining({ message: "after failed" }) }));
+    expect(onError).toHaveBeenCalledWith(
+      expect.objectContaining({ source: "middleware", error: expect.objectContaining({ message: "after failed" }) }),
+    );
   });
 
   it("is called exactly once per run, after the last event", async () => {

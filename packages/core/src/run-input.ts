@@ -44,7 +44,9 @@ export const DEFAULT_INPUT_LIMITS: InputLimits = { maxMessages: 1000, maxTools: 
 function checkCount(body: Record<string, unknown>, field: string, max: number): void {
   const value = body[field];
   if (Array.isArray(value) && value.length > max) {
-    throw new RequestError("invalid_request", `Invalid RunAgentInput: ${field} has ${value.length} items; at most ${max} are accepted.`, { status: 413 });
+    throw new RequestError("invalid_request", `Invalid RunAgentInput: ${field} has ${value.length} items; at most ${max} are accepted.`, {
+      status: 413,
+    });
   }
 }
 

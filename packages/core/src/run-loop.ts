@@ -75,8 +75,7 @@ function abortedError(signal: AbortSignal): CopilotRuntimeError {
 export function conversationFor(input: RunAgentInput): Message[] {
   const context = input.context ?? [];
   if (context.length === 0) return [...input.messages];
-  const content =
-    "The app provides this context:\n" + context.map((item) => `- ${item.description}: ${item.value}`).join("\n");
+  const content = "The app provides this context:\n" + context.map((item) => `- ${item.description}: ${item.value}`).join("\n");
   const messages = [...input.messages];
   let at = 0;
   while (at < messages.length && (messages[at]?.role === "system" || messages[at]?.role === "developer")) at++;
@@ -134,9 +133,13 @@ export async function* runLoop(options: RunLoopOptions, record: RunRecord): Asyn
       const onRunAbort = () => stepAbort.abort(signal.reason);
       signal.addEventListener("abort", onRunAbort, { once: true });
       let lastPartAt = Date.now();
-      const watchdog = setInterval(() => {
-        if (Date.now() - lastPartAt >= options.providerTimeoutMs) stepAbort.abort(new ProviderTimeout(adapter.provider, options.providerTimeoutMs));
-      }, Math.max(10, Math.min(1000, options.providerTimeoutMs / 4)));
+      const watchdog = setInterval(
+        () => {
+          if (Date.now() - lastPartAt >= options.providerTimeoutMs)
+            stepAbort.abort(new ProviderTimeout(adapter.provider, options.providerTimeoutMs));
+        },
+        Math.max(10, Math.min(1000, options.providerTimeoutMs / 4)),
+      );
       try {
         const stream = adapter.stream({
           threadId,

@@ -97,7 +97,14 @@ describe("connect", () => {
 
     const rejoin = (await connect(held, "t-live")).body!.getReader();
     const rejoined = await readUntil(rejoin, "Part one.");
-    expect(types(parseSSE(rejoined))).toEqual(["RUN_STARTED", "MESSAGES_SNAPSHOT", "RUN_FINISHED", "RUN_STARTED", "TEXT_MESSAGE_START", "TEXT_MESSAGE_CONTENT"]);
+    expect(types(parseSSE(rejoined))).toEqual([
+      "RUN_STARTED",
+      "MESSAGES_SNAPSHOT",
+      "RUN_FINISHED",
+      "RUN_STARTED",
+      "TEXT_MESSAGE_START",
+      "TEXT_MESSAGE_CONTENT",
+    ]);
 
     release();
     // The run advances as its own client reads (backpressure); the rejoined stream follows it live.
@@ -117,7 +124,10 @@ describe("one run per thread, and stop", () => {
     await readUntil(first, "Part one.");
     const second = await fast(post("/agent/default/run", runInput({ threadId: "t-busy" })));
     expect(second.status).toBe(409);
-    expect(await second.json()).toEqual({ error: "run_in_progress", message: expect.stringMatching(/already in progress on thread "t-busy"/) });
+    expect(await second.json()).toEqual({
+      error: "run_in_progress",
+      message: expect.stringMatching(/already in progress on thread "t-busy"/),
+    });
     release();
     await readAll(first);
     expect((await fast(post("/agent/default/run", runInput({ threadId: "t-busy" })))).status).toBe(200);
@@ -157,7 +167,11 @@ describe("thread scoping by identity", () => {
     expect((await fast(post("/agent/default/run", runInput({ threadId: "shared-id" }), bob))).status).toBe(200);
     release();
     await readAll(reader);
-    expect(types(await collectEvents(await connect(fast, "shared-id", { "x-user": "alice" })))).toEqual(["RUN_STARTED", "MESSAGES_SNAPSHOT", "RUN_FINISHED"]);
+    expect(types(await collectEvents(await connect(fast, "shared-id", { "x-user": "alice" })))).toEqual([
+      "RUN_STARTED",
+      "MESSAGES_SNAPSHOT",
+      "RUN_FINISHED",
+    ]);
   });
 });
 

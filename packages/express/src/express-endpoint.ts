@@ -22,7 +22,8 @@ export type ExpressLikeNext = (error?: unknown) => void;
 export function copilotRuntimeExpressEndpoint(
   options: ExpressEndpointOptions,
 ): (req: ExpressLikeRequest, res: ServerResponse, next?: ExpressLikeNext) => void {
-  if (typeof options?.endpoint !== "string") throw new TypeError('copilotRuntimeExpressEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
+  if (typeof options?.endpoint !== "string")
+    throw new TypeError('copilotRuntimeExpressEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
   const handle = copilotRuntimeNodeHttpEndpoint(options);
   return (req, res, next) => {
     handle(req, res).catch((error: unknown) => {
@@ -51,7 +52,12 @@ const PARSER_ERRORS: Record<string, [number, string, string]> = {
  * `app.use("/api/copilotkit", copilotRuntimeExpressEndpoint({ ... }), copilotRuntimeExpressErrorHandler())`.
  * Other errors go on to the next error handler.
  */
-export function copilotRuntimeExpressErrorHandler(): (error: unknown, req: ExpressLikeRequest, res: ServerResponse, next: ExpressLikeNext) => void {
+export function copilotRuntimeExpressErrorHandler(): (
+  error: unknown,
+  req: ExpressLikeRequest,
+  res: ServerResponse,
+  next: ExpressLikeNext,
+) => void {
   return (error, _req, res, next) => {
     const known = PARSER_ERRORS[(error as BodyParserError | null)?.type ?? ""];
     if (!known || res.headersSent) return next(error);

@@ -1,1 +1,7 @@
-export { copilotRuntimeExpressEndpoint, copilotRuntimeExpressErrorHandler, type ExpressEndpointOptions, type ExpressLikeNext, type ExpressLikeRequest } from "./express-endpoint.js";
+export {
+  copilotRuntimeExpressEndpoint,
+  copilotRuntimeExpressErrorHandler,
+  type ExpressEndpointOptions,
+  type ExpressLikeNext,
+  type ExpressLikeRequest,
+} from "./express-endpoint.js";

@@ -25,14 +25,21 @@ describe("toGeminiContents", () => {
     const { contents } = toGeminiContents([
       { id: "u", role: "user", content: "Weather?" },
       { id: "t0", role: "tool", toolCallId: "ghost", content: "orphan" },
-      { id: "a", role: "assistant", toolCalls: [call("c1", "w", '{"city":"Paris"}'), call("c2", "w", '{"city":"Rome"}'), call("c3", "never")] },
+      {
+        id: "a",
+        role: "assistant",
+        toolCalls: [call("c1", "w", '{"city":"Paris"}'), call("c2", "w", '{"city":"Rome"}'), call("c3", "never")],
+      },
       { id: "t2", role: "tool", toolCallId: "c2", content: "rainy" },
       { id: "t1", role: "tool", toolCallId: "c1", content: "", error: "no data" },
       { id: "u2", role: "user", content: "Thanks" },
     ]);
     expect(contents).toEqual([
       { role: "user", parts: [{ text: "Weather?" }] },
-      { role: "model", parts: [{ functionCall: { name: "w", args: { city: "Paris" } } }, { functionCall: { name: "w", args: { city: "Rome" } } }] },
+      {
+        role: "model",
+        parts: [{ functionCall: { name: "w", args: { city: "Paris" } } }, { functionCall: { name: "w", args: { city: "Rome" } } }],
+      },
       {
         role: "user",
         parts: [

@@ -23,7 +23,6 @@ export interface GeminiConversation {
 /** Placeholder for a conversation that does not start with a user turn (Gemini requires one). */
 export const CONVERSATION_START = "(conversation start)";
 
-
 function userParts(content: string | ContentPart[]): GeminiPart[] {
   if (typeof content === "string") return content === "" ? [] : [{ text: content }];
   const parts: GeminiPart[] = [];
@@ -34,8 +33,10 @@ function userParts(content: string | ContentPart[]): GeminiPart[] {
     }
     const source = part.source;
     if (source.type === "data") parts.push({ inlineData: { mimeType: source.mimeType, data: source.value } });
-    else if (source.type === "url") parts.push({ fileData: { fileUri: source.value, ...(source.mimeType ? { mimeType: source.mimeType } : {}) } });
-    else if (source.type === "file") parts.push({ fileData: { fileUri: source.value, ...(source.mimeType ? { mimeType: source.mimeType } : {}) } });
+    else if (source.type === "url")
+      parts.push({ fileData: { fileUri: source.value, ...(source.mimeType ? { mimeType: source.mimeType } : {}) } });
+    else if (source.type === "file")
+      parts.push({ fileData: { fileUri: source.value, ...(source.mimeType ? { mimeType: source.mimeType } : {}) } });
   }
   return parts;
 }
@@ -85,7 +86,12 @@ export function toGeminiContents(messages: readonly Message[]): GeminiConversati
             parts: calls.map((call) => {
               answered.add(call.id);
               const result = results.get(call.id)!;
-              return { functionResponse: { name: call.function.name, response: result.isError ? { error: result.content } : { result: result.content } } };
+              return {
+                functionResponse: {
+                  name: call.function.name,
+                  response: result.isError ? { error: result.content } : { result: result.content },
+                },
+              };
             }),
           });
         }

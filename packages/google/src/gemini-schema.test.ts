@@ -36,7 +36,11 @@ describe("toGeminiSchema", () => {
   // One test per keyword Gemini does not accept.
   it.each<[string, JSONSchema, unknown]>([
     ["$schema", { $schema: "https://json-schema.org/draft/2020-12/schema", type: "string" }, { type: "STRING" }],
-    ["additionalProperties", { type: "object", properties: { a: { type: "string" } }, additionalProperties: false }, { type: "OBJECT", properties: { a: { type: "STRING" } } }],
+    [
+      "additionalProperties",
+      { type: "object", properties: { a: { type: "string" } }, additionalProperties: false },
+      { type: "OBJECT", properties: { a: { type: "STRING" } } },
+    ],
     ["default", { type: "number", default: 3 }, { type: "NUMBER" }],
     ["examples", { type: "string", examples: ["x"] }, { type: "STRING" }],
     ["not", { type: "string", not: { enum: ["x"] } }, { type: "STRING" }],
@@ -44,7 +48,11 @@ describe("toGeminiSchema", () => {
     ["unknown format", { type: "string", format: "email" }, { type: "STRING" }],
     ["$id and $comment", { $id: "x", $comment: "y", type: "boolean" }, { type: "BOOLEAN" }],
     ["uniqueItems", { type: "array", items: { type: "number" }, uniqueItems: true }, { type: "ARRAY", items: { type: "NUMBER" } }],
-    ["dependentRequired", { type: "object", properties: { a: { type: "string" } }, dependentRequired: { a: ["b"] } }, { type: "OBJECT", properties: { a: { type: "STRING" } } }],
+    [
+      "dependentRequired",
+      { type: "object", properties: { a: { type: "string" } }, dependentRequired: { a: ["b"] } },
+      { type: "OBJECT", properties: { a: { type: "STRING" } } },
+    ],
   ])("drops %s", (_keyword, schema, expected) => {
     expect(toGeminiSchema(schema)).toEqual(expected);
   });
@@ -83,7 +91,9 @@ describe("toGeminiSchema", () => {
   });
 
   it("turns oneOf into anyOf", () => {
-    expect(toGeminiSchema({ oneOf: [{ type: "string" }, { type: "number" }] })).toEqual({ anyOf: [{ type: "STRING" }, { type: "NUMBER" }] });
+    expect(toGeminiSchema({ oneOf: [{ type: "string" }, { type: "number" }] })).toEqual({
+      anyOf: [{ type: "STRING" }, { type: "NUMBER" }],
+    });
   });
 
   it("merges allOf object members", () => {
@@ -104,7 +114,11 @@ describe("toGeminiSchema", () => {
   });
 
   it("turns exclusive bounds into inclusive ones", () => {
-    expect(toGeminiSchema({ type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 })).toEqual({ type: "NUMBER", minimum: 0, maximum: 1 });
+    expect(toGeminiSchema({ type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 })).toEqual({
+      type: "NUMBER",
+      minimum: 0,
+      maximum: 1,
+    });
   });
 
   it("drops required names that are not properties, and empty object properties", () => {
@@ -120,6 +134,9 @@ describe("toGeminiSchema", () => {
 describe("toGeminiParameters", () => {
   it("leaves parameters out for a tool without arguments", () => {
     expect(toGeminiParameters({ type: "object", properties: {} })).toBeUndefined();
-    expect(toGeminiParameters({ type: "object", properties: { a: { type: "string" } } })).toEqual({ type: "OBJECT", properties: { a: { type: "STRING" } } });
+    expect(toGeminiParameters({ type: "object", properties: { a: { type: "string" } } })).toEqual({
+      type: "OBJECT",
+      properties: { a: { type: "STRING" } },
+    });
   });
 });

@@ -40,7 +40,16 @@ const FORMATS: Record<string, ReadonlySet<string>> = {
   INTEGER: new Set(["int32", "int64"]),
 };
 
-const NUMERIC_KEYWORDS = ["minItems", "maxItems", "minProperties", "maxProperties", "minLength", "maxLength", "minimum", "maximum"] as const;
+const NUMERIC_KEYWORDS = [
+  "minItems",
+  "maxItems",
+  "minProperties",
+  "maxProperties",
+  "minLength",
+  "maxLength",
+  "minimum",
+  "maximum",
+] as const;
 
 const MAX_DEPTH = 12;
 
@@ -71,7 +80,8 @@ function convert(input: JSONSchema, root: JSONSchema, depth: number, seen: Reado
     const ref = schema.$ref;
     const target = seen.has(ref) || depth > MAX_DEPTH ? undefined : resolveRef(ref, root);
     // A recursive or unresolvable reference ends as an open object.
-    if (target === undefined) return { type: "OBJECT", ...(typeof schema.description === "string" ? { description: schema.description } : {}) };
+    if (target === undefined)
+      return { type: "OBJECT", ...(typeof schema.description === "string" ? { description: schema.description } : {}) };
     const { $ref: _ref, ...rest } = schema;
     return convert({ ...target, ...rest }, root, depth + 1, new Set([...seen, ref]));
   }

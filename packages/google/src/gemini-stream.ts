@@ -4,7 +4,9 @@ import { streamChunkError, type GeminiErrorObject } from "./map-error.js";
 /** The fields of a streamed `GenerateContentResponse` both SDKs share. */
 export interface GeminiChunk {
   candidates?: {
-    content?: { parts?: { text?: string; thought?: boolean; functionCall?: { id?: string; name?: string; args?: Record<string, unknown> } }[] };
+    content?: {
+      parts?: { text?: string; thought?: boolean; functionCall?: { id?: string; name?: string; args?: Record<string, unknown> } }[];
+    };
     finishReason?: string;
   }[];
   usageMetadata?: {
@@ -54,9 +56,13 @@ export class GeminiStreamState {
     if (candidate === undefined) {
       const blocked = chunk.promptFeedback?.blockReason;
       if (blocked) {
-        throw new ProviderError("provider_bad_request", `The Gemini API blocked the prompt (${blocked})${chunk.promptFeedback?.blockReasonMessage ? `: ${chunk.promptFeedback.blockReasonMessage}` : ""}.`, {
-          provider: "google",
-        });
+        throw new ProviderError(
+          "provider_bad_request",
+          `The Gemini API blocked the prompt (${blocked})${chunk.promptFeedback?.blockReasonMessage ? `: ${chunk.promptFeedback.blockReasonMessage}` : ""}.`,
+          {
+            provider: "google",
+          },
+        );
       }
       return;
     }
@@ -78,6 +84,9 @@ export class GeminiStreamState {
 
   *end(): Generator<AdapterPart> {
     if (this.usage) yield { type: "usage", usage: this.usage };
-    yield { type: "finish", reason: this.calls > 0 && (this.finish === undefined || this.finish === "stop") ? "tool_calls" : (this.finish ?? "stop") };
+    yield {
+      type: "finish",
+      reason: this.calls > 0 && (this.finish === undefined || this.finish === "stop") ? "tool_calls" : (this.finish ?? "stop"),
+    };
   }
 }

@@ -15,10 +15,19 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 const bindings: [string, () => ServiceAdapter][] = [
-  ["GoogleGenAIAdapter", () => new GoogleGenAIAdapter({ genai: new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: fake.baseURL } }), model: "gemini-test" })],
+  [
+    "GoogleGenAIAdapter",
+    () =>
+      new GoogleGenAIAdapter({ genai: new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: fake.baseURL } }), model: "gemini-test" }),
+  ],
   [
     "GoogleGenerativeAIAdapter",
-    () => new GoogleGenerativeAIAdapter({ genAI: new GoogleGenerativeAI(API_KEY), model: "gemini-test", requestOptions: { baseUrl: fake.baseURL } }),
+    () =>
+      new GoogleGenerativeAIAdapter({
+        genAI: new GoogleGenerativeAI(API_KEY),
+        model: "gemini-test",
+        requestOptions: { baseUrl: fake.baseURL },
+      }),
   ],
 ];
 
@@ -37,7 +46,11 @@ describe.each(bindings)("%s", (_name, make) => {
       make(),
       request({
         tools: [
-          { name: "weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false } },
+          {
+            name: "weather",
+            description: "Weather",
+            parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false },
+          },
           { name: "ping", description: "No arguments", parameters: { type: "object", properties: {} } },
         ],
         parameters: { temperature: 0, maxTokens: 64 },
@@ -51,7 +64,11 @@ describe.each(bindings)("%s", (_name, make) => {
     expect(body.tools).toEqual([
       {
         functionDeclarations: [
-          { name: "weather", description: "Weather", parameters: { type: "OBJECT", properties: { city: { type: "STRING" } }, required: ["city"] } },
+          {
+            name: "weather",
+            description: "Weather",
+            parameters: { type: "OBJECT", properties: { city: { type: "STRING" } }, required: ["city"] },
+          },
           { name: "ping", description: "No arguments" },
         ],
       },
@@ -73,7 +90,9 @@ describe.each(bindings)("%s", (_name, make) => {
     const starts = parts.filter((p): p is Extract<AdapterPart, { type: "tool-call-start" }> => p.type === "tool-call-start");
     expect(starts.map((start) => start.toolName)).toEqual(["weather", "weather"]);
     expect(new Set(starts.map((start) => start.toolCallId)).size).toBe(2);
-    const args = parts.filter((p): p is Extract<AdapterPart, { type: "tool-call-delta" }> => p.type === "tool-call-delta").map((p) => JSON.parse(p.argsDelta));
+    const args = parts
+      .filter((p): p is Extract<AdapterPart, { type: "tool-call-delta" }> => p.type === "tool-call-delta")
+      .map((p) => JSON.parse(p.argsDelta));
     expect(args).toEqual([{ city: "Paris" }, { city: "Rome" }]);
     expect(parts.slice(-2)).toEqual([
       { type: "usage", usage: { inputTokens: 30, outputTokens: 12, totalTokens: 42 } },
@@ -84,8 +103,18 @@ describe.each(bindings)("%s", (_name, make) => {
   it("streams thought parts as reasoning", async () => {
     fake.enqueue(textAnswer("Answer", { reasoning: "Thinking hard" }));
     const parts = await collect(make());
-    expect(parts.filter((p) => p.type === "reasoning-delta").map((p) => (p as { delta: string }).delta).join("")).toBe("Thinking hard");
-    expect(parts.filter((p) => p.type === "text-delta").map((p) => (p as { delta: string }).delta).join("")).toBe("Answer");
+    expect(
+      parts
+        .filter((p) => p.type === "reasoning-delta")
+        .map((p) => (p as { delta: string }).delta)
+        .join(""),
+    ).toBe("Thinking hard");
+    expect(
+      parts
+        .filter((p) => p.type === "text-delta")
+        .map((p) => (p as { delta: string }).delta)
+        .join(""),
+    ).toBe("Answer");
   });
 
   it.each([

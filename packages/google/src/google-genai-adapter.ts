@@ -31,10 +31,14 @@ export class GoogleGenAIAdapter implements ServiceAdapter {
     if (this.client !== undefined) return this.client;
     const apiKey = this.options.apiKey ?? envVar("GOOGLE_API_KEY") ?? envVar("GEMINI_API_KEY");
     if (!apiKey) {
-      throw new ProviderError("auth_error", "No Gemini API key: set GOOGLE_API_KEY (or GEMINI_API_KEY), or pass `apiKey` or `genai` to GoogleGenAIAdapter.", {
-        provider: this.provider,
-        status: 500,
-      });
+      throw new ProviderError(
+        "auth_error",
+        "No Gemini API key: set GOOGLE_API_KEY (or GEMINI_API_KEY), or pass `apiKey` or `genai` to GoogleGenAIAdapter.",
+        {
+          provider: this.provider,
+          status: 500,
+        },
+      );
     }
     let sdk: typeof import("@google/genai");
     try {

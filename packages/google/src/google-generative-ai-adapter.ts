@@ -46,11 +46,15 @@ export class GoogleGenerativeAIAdapter implements ServiceAdapter {
     try {
       sdk = await import("@google/generative-ai");
     } catch (cause) {
-      throw new ProviderError("provider_error", "GoogleGenerativeAIAdapter needs the @google/generative-ai package: npm i @google/generative-ai", {
-        provider: this.provider,
-        cause,
-        status: 500,
-      });
+      throw new ProviderError(
+        "provider_error",
+        "GoogleGenerativeAIAdapter needs the @google/generative-ai package: npm i @google/generative-ai",
+        {
+          provider: this.provider,
+          cause,
+          status: 500,
+        },
+      );
     }
     this.client = new sdk.GoogleGenerativeAI(apiKey);
     return this.client;

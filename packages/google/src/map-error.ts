@@ -50,7 +50,14 @@ function retryAfterOf(error: GeminiErrorObject | undefined): number | undefined 
   return undefined;
 }
 
-function build(status: number | undefined, error: GeminiErrorObject | undefined, raw: string, where: string, cause: unknown, apiKey?: string): ProviderError {
+function build(
+  status: number | undefined,
+  error: GeminiErrorObject | undefined,
+  raw: string,
+  where: string,
+  cause: unknown,
+  apiKey?: string,
+): ProviderError {
   const code = codeFor(status, error, raw);
   const detail = redactSecrets(error?.message ?? raw, [apiKey]);
   return new ProviderError(code, `${SUMMARIES[code]} (${where}): ${detail}`.slice(0, 1000), {
@@ -73,7 +80,13 @@ export function streamChunkError(error: GeminiErrorObject, apiKey?: string): Pro
  */
 export function toProviderError(error: unknown, apiKey?: string): unknown {
   if (error instanceof ProviderError || isAbortError(error)) return error;
-  const e = (error ?? {}) as { name?: string; status?: number; message?: string; errorDetails?: GeminiErrorObject["details"]; constructor?: { name?: string } };
+  const e = (error ?? {}) as {
+    name?: string;
+    status?: number;
+    message?: string;
+    errorDetails?: GeminiErrorObject["details"];
+    constructor?: { name?: string };
+  };
   if (e.constructor?.name === "GoogleGenerativeAIAbortError") return abortError(error);
   const message = typeof e.message === "string" ? e.message : String(error);
   const status = typeof e.status === "number" ? e.status : undefined;

@@ -40,7 +40,8 @@ const between = (events: BaseEvent[]) => {
   const result = events.findIndex((event) => event.type === "TOOL_CALL_RESULT");
   return events.slice(end + 1, result);
 };
-const deltas = (events: BaseEvent[]) => events.filter((e) => e.type === "TEXT_MESSAGE_CONTENT").map((e) => (e as unknown as { delta: string }).delta);
+const deltas = (events: BaseEvent[]) =>
+  events.filter((e) => e.type === "TEXT_MESSAGE_CONTENT").map((e) => (e as unknown as { delta: string }).delta);
 
 describe("actions returning LangChain types", () => {
   it("a string: the result as is, nothing streamed", async () => {

@@ -17,7 +17,8 @@ function humanContent(content: string | ContentPart[]): HumanContent {
     else if (part.type === "image") {
       const source = part.source;
       if (source.type === "url") blocks.push({ type: "image_url", image_url: { url: source.value } });
-      else if (source.type === "data") blocks.push({ type: "image_url", image_url: { url: `data:${source.mimeType};base64,${source.value}` } });
+      else if (source.type === "data")
+        blocks.push({ type: "image_url", image_url: { url: `data:${source.mimeType};base64,${source.value}` } });
     }
   }
   return blocks.length === 1 && blocks[0]?.type === "text" ? blocks[0].text : blocks;
@@ -64,7 +65,12 @@ export function toLangChainMessages(messages: readonly Message[]): BaseMessage[]
         out.push(
           new AIMessage({
             content,
-            tool_calls: calls.map((call) => ({ id: call.id, name: call.function.name, args: parseArgs(call.function.arguments), type: "tool_call" as const })),
+            tool_calls: calls.map((call) => ({
+              id: call.id,
+              name: call.function.name,
+              args: parseArgs(call.function.arguments),
+              type: "tool_call" as const,
+            })),
           }),
         );
         for (const call of calls) {

@@ -20,7 +20,11 @@ async function collect(chainFn: (p: ChainFnParameters) => ChainFnResult | Promis
   return parts;
 }
 
-const text = (parts: AdapterPart[]) => parts.filter((p) => p.type === "text-delta").map((p) => (p as { delta: string }).delta).join("");
+const text = (parts: AdapterPart[]) =>
+  parts
+    .filter((p) => p.type === "text-delta")
+    .map((p) => (p as { delta: string }).delta)
+    .join("");
 
 describe("LangChainAdapter results", () => {
   it("takes a plain string (which crashes CopilotKit's adapter)", async () => {
@@ -51,7 +55,19 @@ describe("LangChainAdapter results", () => {
 
   it("takes a BaseMessageChunk, and content given as blocks", async () => {
     expect(text(await collect(() => new AIMessageChunk({ content: "chunk" })))).toBe("chunk");
-    expect(text(await collect(() => new AIMessage({ content: [{ type: "text", text: "from " }, { type: "text", text: "blocks" }] })))).toBe("from blocks");
+    expect(
+      text(
+        await collect(
+          () =>
+            new AIMessage({
+              content: [
+                { type: "text", text: "from " },
+                { type: "text", text: "blocks" },
+              ],
+            }),
+        ),
+      ),
+    ).toBe("from blocks");
   });
 
   it("streams a stream of strings (model.pipe(new StringOutputParser()))", async () => {
@@ -92,7 +108,10 @@ describe("LangChainAdapter results", () => {
     ]);
     // the model got the tools as bindable definitions
     expect(model.calls[0]?.options.tools).toEqual([
-      { type: "function", function: { name: "weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } } } },
+      {
+        type: "function",
+        function: { name: "weather", description: "Weather", parameters: { type: "object", properties: { city: { type: "string" } } } },
+      },
     ]);
   });
 
@@ -109,7 +128,10 @@ describe("LangChainAdapter results", () => {
   });
 
   it("maps chain failures to ProviderError, and explains unusable results", async () => {
-    const failure = Object.assign(new Error("401 Incorrect API key provided: sk-abc123SECRET"), { status: 401, lc_error_code: "MODEL_AUTHENTICATION" });
+    const failure = Object.assign(new Error("401 Incorrect API key provided: sk-abc123SECRET"), {
+      status: 401,
+      lc_error_code: "MODEL_AUTHENTICATION",
+    });
     const error = (await collect(() => Promise.reject(failure)).catch((e: unknown) => e)) as ProviderError;
     expect(error).toBeInstanceOf(ProviderError);
     expect(error.code).toBe("auth_error");

@@ -53,12 +53,18 @@ function toProviderError(error: unknown): unknown {
   const e = (error ?? {}) as { status?: number; lc_error_code?: string; message?: string; code?: string; constructor?: { name?: string } };
   const kind = e.constructor?.name ?? "";
   // the provider SDK under the chain could not be reached (e.g. the openai SDK's APIConnectionError)
-  if (kind === "APIConnectionTimeoutError") return new ProviderError("timeout", "The LLM behind the chain timed out.", { provider: "langchain", cause: error });
+  if (kind === "APIConnectionTimeoutError")
+    return new ProviderError("timeout", "The LLM behind the chain timed out.", { provider: "langchain", cause: error });
   if (kind === "APIConnectionError" || /ECONNREFUSED|ENOTFOUND|fetch failed/i.test(e.message ?? "")) {
-    return new ProviderError("provider_unavailable", "Could not connect to the LLM behind the chain.", { provider: "langchain", cause: error });
+    return new ProviderError("provider_unavailable", "Could not connect to the LLM behind the chain.", {
+      provider: "langchain",
+      cause: error,
+    });
   }
   const status = typeof e.status === "number" ? e.status : undefined;
-  const code = (e.lc_error_code ? LC_ERROR_CODES[e.lc_error_code] : undefined) ?? (status !== undefined ? providerErrorCodeForStatus(status) : "provider_error");
+  const code =
+    (e.lc_error_code ? LC_ERROR_CODES[e.lc_error_code] : undefined) ??
+    (status !== undefined ? providerErrorCodeForStatus(status) : "provider_error");
   const detail = redactSecrets((e.message ?? String(error)).split("\n\nTroubleshooting URL")[0] ?? "");
   return new ProviderError(code, `The LangChain chain failed${status !== undefined ? ` (HTTP ${status})` : ""}: ${detail}`.slice(0, 1000), {
     provider: "langchain",
@@ -79,7 +85,9 @@ export class LangChainAdapter implements ServiceAdapter {
 
   constructor(options: LangChainAdapterOptions) {
     if (options == null || typeof options.chainFn !== "function") {
-      throw new TypeError("LangChainAdapter needs a chainFn: new LangChainAdapter({ chainFn: ({ messages, tools }) => model.bindTools(tools).stream(messages) })");
+      throw new TypeError(
+        "LangChainAdapter needs a chainFn: new LangChainAdapter({ chainFn: ({ messages, tools }) => model.bindTools(tools).stream(messages) })",
+      );
     }
     this.options = options;
     this.model = options.model ?? "langchain";

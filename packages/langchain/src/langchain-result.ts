@@ -37,7 +37,6 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return value != null && typeof value === "object" && Symbol.asyncIterator in value;
 }
 
-
 /** Assembles a LangChain result into adapter parts: text, tool calls (by index, so parallel calls stay distinct), usage. */
 export class LangChainResultReader {
   private readonly calls = new Map<string, { id: string; open: boolean }>();
@@ -86,7 +85,8 @@ export class LangChainResultReader {
   }
 
   private *toolCallChunk(chunk: ToolCallChunkLike): Generator<AdapterPart> {
-    const key = chunk.index !== undefined ? `index:${chunk.index}` : chunk.id !== undefined ? `id:${chunk.id}` : `position:${this.position}`;
+    const key =
+      chunk.index !== undefined ? `index:${chunk.index}` : chunk.id !== undefined ? `id:${chunk.id}` : `position:${this.position}`;
     let call = this.calls.get(key);
     if (call === undefined || (chunk.id && chunk.name && chunk.id !== call.id)) {
       if (call?.open) yield { type: "tool-call-end", toolCallId: call.id };

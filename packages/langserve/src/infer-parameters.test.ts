@@ -49,7 +49,11 @@ describe("inferParameters", () => {
     expect(schema).toEqual({
       type: "object",
       properties: {
-        trip: { type: "object", properties: { from: { type: "object", properties: { city: { type: "string" } } }, days: { type: "integer" } }, required: ["from"] },
+        trip: {
+          type: "object",
+          properties: { from: { type: "object", properties: { city: { type: "string" } } }, days: { type: "integer" } },
+          required: ["from"],
+        },
         stops: { type: "array", items: { type: "object", properties: { city: { type: "string" } } } },
       },
       required: ["trip"],

@@ -33,7 +33,10 @@ export function inlineRefs(schema: JSONSchema, root: JSONSchema = schema, seen: 
     if (key === "$defs" || key === "definitions" || key === "$schema") continue;
     if (key === "properties" && isPlainObject(value)) {
       out.properties = Object.fromEntries(
-        Object.entries(value).map(([name, property]) => [name, isPlainObject(property) ? inlineRefs(property as JSONSchema, root, seen, depth + 1) : property]),
+        Object.entries(value).map(([name, property]) => [
+          name,
+          isPlainObject(property) ? inlineRefs(property as JSONSchema, root, seen, depth + 1) : property,
+        ]),
       ) as Record<string, JSONSchema>;
     } else if ((key === "items" || key === "additionalProperties") && isPlainObject(value)) {
       out[key] = inlineRefs(value as JSONSchema, root, seen, depth + 1);
@@ -57,7 +60,11 @@ export function inferParameters(inputSchema: unknown): ChainParameters {
   const type = schema.type;
   if (type === "object" || (type === undefined && isPlainObject(schema.properties))) {
     const { title: _title, ...rest } = schema;
-    return { schema: { ...rest, type: "object", properties: (rest.properties as Record<string, JSONSchema> | undefined) ?? {} }, parameterType: "multi", argument: "input" };
+    return {
+      schema: { ...rest, type: "object", properties: (rest.properties as Record<string, JSONSchema> | undefined) ?? {} },
+      parameterType: "multi",
+      argument: "input",
+    };
   }
   const { title: _title, ...input } = schema;
   if (typeof type === "string" && PRIMITIVES.has(type) && input.description === undefined) input.description = "The input to the chain";

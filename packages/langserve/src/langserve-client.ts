@@ -39,7 +39,10 @@ async function failure(response: Response, name: string): Promise<LangServeError
       // not FastAPI's shape: fall through
     }
   }
-  return new LangServeError(`the chain "${name}" answered HTTP ${response.status}${text ? `: ${text.slice(0, 300)}` : ""}`, response.status);
+  return new LangServeError(
+    `the chain "${name}" answered HTTP ${response.status}${text ? `: ${text.slice(0, 300)}` : ""}`,
+    response.status,
+  );
 }
 
 /** The text of an output or chunk: strings as they are, serialized messages by their content, other values as JSON. */
@@ -50,7 +53,9 @@ export function outputText(value: unknown): string {
     if (typeof content === "string") return content;
     if (Array.isArray(content)) {
       return content
-        .map((block: unknown) => (typeof block === "string" ? block : ((block as { text?: unknown } | null)?.text as string | undefined) ?? ""))
+        .map((block: unknown) =>
+          typeof block === "string" ? block : (((block as { text?: unknown } | null)?.text as string | undefined) ?? ""),
+        )
         .join("");
     }
   }
@@ -71,7 +76,11 @@ function post(url: string, input: unknown, options: CallOptions): Promise<Respon
     signal: options.signal,
   }).catch((cause: unknown) => {
     if (options.signal.aborted) throw cause;
-    throw new LangServeError(`the chain "${options.name}" could not be reached (${cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause)})`, undefined, { cause });
+    throw new LangServeError(
+      `the chain "${options.name}" could not be reached (${cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause)})`,
+      undefined,
+      { cause },
+    );
   });
 }
 

@@ -38,7 +38,9 @@ beforeAll(async () => {
         required: ["trip"],
         $defs: { Trip: { type: "object", properties: { city: { type: "string" }, days: { type: "integer" } }, required: ["city"] } },
       },
-      invoke: (input) => ({ plan: `${(input as { trip: { days: number } }).trip.days} days in ${(input as { trip: { city: string } }).trip.city}` }),
+      invoke: (input) => ({
+        plan: `${(input as { trip: { days: number } }).trip.days} days in ${(input as { trip: { city: string } }).trip.city}`,
+      }),
     },
     "/story": {
       inputSchema: { type: "string" },
@@ -165,10 +167,14 @@ describe("LangServe chains as server-side actions", () => {
   it("fails clearly while a chain is down at start-up, and recovers when it comes back", async () => {
     await langserve.stop();
     const ask = runtimeWith([chain("/shout")]);
-    const failed = await ask("shout").catch((error: unknown) => error as Error & { status?: number; payload?: { error: string; message: string } });
+    const failed = await ask("shout").catch(
+      (error: unknown) => error as Error & { status?: number; payload?: { error: string; message: string } },
+    );
     expect(failed).toBeInstanceOf(Error);
     expect((failed as { status?: number }).status).toBe(502);
-    expect((failed as { payload?: { message: string } }).payload?.message).toMatch(/LangServe chain "shout" is unavailable: its input schema could not be loaded from .*\/shout\/input_schema/);
+    expect((failed as { payload?: { message: string } }).payload?.message).toMatch(
+      /LangServe chain "shout" is unavailable: its input schema could not be loaded from .*\/shout\/input_schema/,
+    );
 
     await langserve.start();
     llm.enqueue(toolCallAnswer([{ name: "shout", arguments: { input: "back" } }]), textAnswer("Back."));

@@ -10,7 +10,8 @@ import { chainBase, invokeChain, resolveHeaders, streamChain } from "./langserve
 
 function validate(chain: LangServeChainConfig, index: number): void {
   const where = `langserve[${index}]`;
-  if (chain == null || typeof chain !== "object") throw new ConfigurationError(`${where} must be an object { chainUrl, name, description }.`);
+  if (chain == null || typeof chain !== "object")
+    throw new ConfigurationError(`${where} must be an object { chainUrl, name, description }.`);
   if (typeof chain.chainUrl !== "string" || !/^https?:\/\//.test(chain.chainUrl)) {
     throw new ConfigurationError(`${where}.chainUrl must be an http(s) URL, got ${JSON.stringify(chain.chainUrl)}.`);
   }

@@ -19,7 +19,8 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): CopilotRuntimeMiddleware
   const entries: [string, Identity][] = Array.isArray(keys)
     ? keys.map((key, index): [string, Identity] => [key, { id: `key-${index + 1}` }])
     : Object.entries((keys ?? {}) as Record<string, Identity>);
-  if (entries.length === 0 && typeof options.verify !== "function") throw new TypeError("apiKeyAuth: `keys` is empty and there is no verify(key).");
+  if (entries.length === 0 && typeof options.verify !== "function")
+    throw new TypeError("apiKeyAuth: `keys` is empty and there is no verify(key).");
   const challenge = { "www-authenticate": `ApiKey header="${header}"` };
 
   const lookup = (key: string): Identity | undefined => {

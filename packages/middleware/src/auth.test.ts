@@ -13,12 +13,18 @@ afterEach(async () => {
 const whoami = {
   name: "whoami",
   handler: (_args: unknown, context: { identity?: { id: string }; properties: Record<string, unknown> }) =>
-    JSON.stringify({ fromContext: context.identity?.id ?? null, fromProperties: (context.properties.identity as { id?: string } | undefined)?.id ?? null }),
+    JSON.stringify({
+      fromContext: context.identity?.id ?? null,
+      fromProperties: (context.properties.identity as { id?: string } | undefined)?.id ?? null,
+    }),
 };
 const callsWhoami = () => new ScriptedAdapter({ steps: [{ toolCalls: [{ name: "whoami", args: {} }] }, { text: "ok" }] });
 const resultOf = async (response: Response) => {
   const events = parseSSE(await response.text());
-  return JSON.parse((events.find((e) => e.type === "TOOL_CALL_RESULT") as unknown as { content: string }).content) as Record<string, unknown>;
+  return JSON.parse((events.find((e) => e.type === "TOOL_CALL_RESULT") as unknown as { content: string }).content) as Record<
+    string,
+    unknown
+  >;
 };
 
 describe("bearerAuth", () => {
@@ -63,7 +69,9 @@ describe("bearerAuth", () => {
   });
 
   it("can leave routes open with skip", async () => {
-    server = await serve({ middleware: bearerAuth({ verify: () => null, skip: (request) => new URL(request.url).pathname.endsWith("/info") }) });
+    server = await serve({
+      middleware: bearerAuth({ verify: () => null, skip: (request) => new URL(request.url).pathname.endsWith("/info") }),
+    });
     expect((await fetch(`${server.url}/info`)).status).toBe(200);
     expect((await server.run()).status).toBe(401);
   });
@@ -85,7 +93,9 @@ describe("apiKeyAuth", () => {
     expect((await server.run(undefined, { "x-copilot-key": "k2" })).status).toBe(200);
     expect((await server.run(undefined, { "x-api-key": "k2" })).status).toBe(401);
     await server.close();
-    server = await serve({ middleware: apiKeyAuth({ verify: async (key) => (key.startsWith("sk_live_") ? { id: key.slice(-4) } : null) }) });
+    server = await serve({
+      middleware: apiKeyAuth({ verify: async (key) => (key.startsWith("sk_live_") ? { id: key.slice(-4) } : null) }),
+    });
     expect((await server.run(undefined, { "x-api-key": "sk_live_abcd" })).status).toBe(200);
     expect((await server.run(undefined, { "x-api-key": "sk_test_abcd" })).status).toBe(401);
   });

@@ -17,7 +17,9 @@ const preflight = (url: string, origin: string) =>
 
 describe("cors", () => {
   it("answers a preflight from an allowed origin, before auth", async () => {
-    server = await serve({ middleware: [cors({ origin: ["https://app.example.com"], credentials: true }), bearerAuth({ verify: () => null })] });
+    server = await serve({
+      middleware: [cors({ origin: ["https://app.example.com"], credentials: true }), bearerAuth({ verify: () => null })],
+    });
     const response = await preflight(server.url, "https://app.example.com");
     expect(response.status).toBe(204);
     expect(response.headers.get("access-control-allow-origin")).toBe("https://app.example.com");
@@ -38,7 +40,12 @@ describe("cors", () => {
   });
 
   it("adds the headers to real responses, streams and errors alike", async () => {
-    server = await serve({ middleware: [cors({ origin: /^https:\/\/[a-z]+\.example\.com$/, exposeHeaders: ["ratelimit-remaining"] }), bearerAuth({ verify: () => null })] });
+    server = await serve({
+      middleware: [
+        cors({ origin: /^https:\/\/[a-z]+\.example\.com$/, exposeHeaders: ["ratelimit-remaining"] }),
+        bearerAuth({ verify: () => null }),
+      ],
+    });
     const denied = await server.run(undefined, { origin: "https://app.example.com" });
     expect(denied.status).toBe(401);
     expect(denied.headers.get("access-control-allow-origin")).toBe("https://app.example.com"); // so the browser can read the 401

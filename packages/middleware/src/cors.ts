@@ -61,7 +61,8 @@ export function cors(options: CorsOptions): CopilotRuntimeMiddleware {
         headers: {
           ...headers,
           "access-control-allow-methods": methods,
-          "access-control-allow-headers": options.allowHeaders?.join(", ") ?? request.headers.get("access-control-request-headers") ?? "content-type",
+          "access-control-allow-headers":
+            options.allowHeaders?.join(", ") ?? request.headers.get("access-control-request-headers") ?? "content-type",
           "access-control-max-age": maxAge,
           ...(wildcard ? {} : { vary: "Origin, Access-Control-Request-Headers" }),
         },

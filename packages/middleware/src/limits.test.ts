@@ -25,13 +25,18 @@ describe("rateLimit", () => {
     expect(third.status).toBe(429);
     expect(Number(third.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(Number(third.headers.get("retry-after"))).toBeLessThanOrEqual(60);
-    expect(await third.json()).toEqual({ error: "rate_limited", message: expect.stringMatching(/^Too many requests: the limit is 2 per 60 s/) });
+    expect(await third.json()).toEqual({
+      error: "rate_limited",
+      message: expect.stringMatching(/^Too many requests: the limit is 2 per 60 s/),
+    });
     expect((await fetch(`${server.url}/info`)).status).toBe(200); // not counted
   });
 
   it("counts per verified user when auth runs first", async () => {
     const users: Record<string, { id: string }> = { "token-a": { id: "a" }, "token-b": { id: "b" } };
-    server = await serve({ middleware: compose(bearerAuth({ verify: (token) => users[token] }), rateLimit({ limit: 1, windowMs: 60_000 })) });
+    server = await serve({
+      middleware: compose(bearerAuth({ verify: (token) => users[token] }), rateLimit({ limit: 1, windowMs: 60_000 })),
+    });
     expect((await server.run(undefined, { authorization: "Bearer token-a" })).status).toBe(200);
     expect((await server.run(undefined, { authorization: "Bearer token-a" })).status).toBe(429);
     expect((await server.run(undefined, { authorization: "Bearer token-b" })).status).toBe(200);

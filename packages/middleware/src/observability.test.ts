@@ -20,7 +20,10 @@ describe("requestLogger", () => {
   it("logs one structured line per run, without message contents", async () => {
     const lines: RunLogEntry[] = [];
     const adapter = new ScriptedAdapter({
-      steps: [{ toolCalls: [{ name: "sayHello", args: { arg: "Ada" } }], usage: { inputTokens: 10, outputTokens: 4 } }, { text: "Done.", usage: { inputTokens: 20, outputTokens: 2 } }],
+      steps: [
+        { toolCalls: [{ name: "sayHello", args: { arg: "Ada" } }], usage: { inputTokens: 10, outputTokens: 4 } },
+        { text: "Done.", usage: { inputTokens: 20, outputTokens: 2 } },
+      ],
     });
     server = await serve({ actions: [sayHello], middleware: compose(auth, requestLogger({ log: (entry) => lines.push(entry) })) }, adapter);
     const body = runBody("secret personal data");
@@ -44,11 +47,17 @@ describe("requestLogger", () => {
 
   it("logs failures with their code, and messages when asked", async () => {
     const lines: RunLogEntry[] = [];
-    const adapter = new ScriptedAdapter({ steps: [{ error: new ProviderError("auth_error", "The OpenAI API rejected the credentials (HTTP 401)", { provider: "openai" }) }] });
+    const adapter = new ScriptedAdapter({
+      steps: [{ error: new ProviderError("auth_error", "The OpenAI API rejected the credentials (HTTP 401)", { provider: "openai" }) }],
+    });
     server = await serve({ middleware: requestLogger({ log: (entry) => lines.push(entry), includeMessages: true }) }, adapter);
     await (await server.run(runBody("hello there"))).text();
     await vi.waitFor(() => expect(lines).toHaveLength(1));
-    expect(lines[0]).toMatchObject({ status: "error", errorCode: "auth_error", errorMessage: "The OpenAI API rejected the credentials (HTTP 401)" });
+    expect(lines[0]).toMatchObject({
+      status: "error",
+      errorCode: "auth_error",
+      errorMessage: "The OpenAI API rejected the credentials (HTTP 401)",
+    });
     expect(lines[0]?.inputMessages).toEqual([{ id: "u1", role: "user", content: "hello there" }]);
   });
 });
@@ -57,7 +66,9 @@ describe("usageMeter", () => {
   it("meters tokens per run and per user", async () => {
     const records: UsageRecord[] = [];
     const meter = usageMeter({ onUsage: (record) => void records.push(record) });
-    const adapter = new ScriptedAdapter({ respond: () => ({ text: "ok", usage: { inputTokens: 100, outputTokens: 10, totalTokens: 110 } }) });
+    const adapter = new ScriptedAdapter({
+      respond: () => ({ text: "ok", usage: { inputTokens: 100, outputTokens: 10, totalTokens: 110 } }),
+    });
     server = await serve({ middleware: [auth, meter] }, adapter);
     for (const user of ["alice", "alice", "bob"]) await (await server.run(undefined, { authorization: `Bearer ${user}` })).text();
     await vi.waitFor(() => expect(records).toHaveLength(3));
@@ -95,7 +106,11 @@ describe("compose", () => {
     const onError = vi.fn();
     server = await serve({ middleware: composed, onError }, adapter);
     await (await server.run()).text();
-    await vi.waitFor(() => expect(onError).toHaveBeenCalledWith(expect.objectContaining({ source: "middleware", error: expect.objectContaining({ message: "b failed" }) })));
+    await vi.waitFor(() =>
+      expect(onError).toHaveBeenCalledWith(
+        expect.objectContaining({ source: "middleware", error: expect.objectContaining({ message: "b failed" }) }),
+      ),
+    );
     expect(order).toEqual(["a.onRequest", "b.onRequest", "b sees a=1", "c.onAfterRequest ran anyway"]);
 
     const blocked = compose({ onRequest: () => new Response("stop", { status: 451 }) }, { onRequest: () => void order.push("never") });

@@ -85,10 +85,15 @@ export function rateLimit(options: RateLimitOptions): CopilotRuntimeMiddleware {
       };
       context.state.rateLimitHeaders = headers;
       if (count > options.limit) {
-        return jsonError(429, "rate_limited", `Too many requests: the limit is ${options.limit} per ${options.windowMs / 1000} s. Try again in ${resetSeconds} s.`, {
-          ...headers,
-          "retry-after": String(resetSeconds),
-        });
+        return jsonError(
+          429,
+          "rate_limited",
+          `Too many requests: the limit is ${options.limit} per ${options.windowMs / 1000} s. Try again in ${resetSeconds} s.`,
+          {
+            ...headers,
+            "retry-after": String(resetSeconds),
+          },
+        );
       }
     },
     onResponse({ response, context }) {

@@ -12,9 +12,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export const runBody = (text = "Hi") => ({ threadId: "thread-1", runId: `run-${crypto.randomUUID()}`, messages: [{ id: "u1", role: "user", content: text }] });
+export const runBody = (text = "Hi") => ({
+  threadId: "thread-1",
+  runId: `run-${crypto.randomUUID()}`,
+  messages: [{ id: "u1", role: "user", content: text }],
+});
 
-export async function serve(options: CopilotRuntimeOptions, adapter: ServiceAdapter = new ScriptedAdapter({ respond: () => ({ text: "Hello!" }) })): Promise<TestServer> {
+export async function serve(
+  options: CopilotRuntimeOptions,
+  adapter: ServiceAdapter = new ScriptedAdapter({ respond: () => ({ text: "Hello!" }) }),
+): Promise<TestServer> {
   const runtime = new CopilotRuntime(options);
   const server = createServer(copilotRuntimeNodeHttpEndpoint({ runtime, serviceAdapter: adapter, endpoint: "/api/copilotkit" }));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -22,7 +29,11 @@ export async function serve(options: CopilotRuntimeOptions, adapter: ServiceAdap
   return {
     url,
     run: (body = runBody(), headers = {}) =>
-      fetch(`${url}/agent/default/run`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) }),
+      fetch(`${url}/agent/default/run`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      }),
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -23,7 +23,8 @@ export function copilotRuntimeNextJSAppRouterEndpoint(options: NextEndpointOptio
   POST: NextRouteHandler;
   OPTIONS: NextRouteHandler;
 } {
-  if (typeof options?.endpoint !== "string") throw new TypeError('copilotRuntimeNextJSAppRouterEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
+  if (typeof options?.endpoint !== "string")
+    throw new TypeError('copilotRuntimeNextJSAppRouterEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
   const handler = options.runtime.handler({ serviceAdapter: options.serviceAdapter, basePath: options.endpoint });
   const handleRequest: NextRouteHandler = (request) => handler(request);
   return { handleRequest, GET: handleRequest, POST: handleRequest, OPTIONS: handleRequest };

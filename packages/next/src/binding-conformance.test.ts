@@ -25,7 +25,11 @@ describeBindingConformance({
   createRuntime: (options) => new CopilotRuntime(options),
   mount: ({ runtime, serviceAdapter, endpoint }) => {
     const handlers = copilotRuntimeNextJSAppRouterEndpoint({ runtime, serviceAdapter, endpoint });
-    const byMethod: Record<string, (request: Request) => Promise<Response>> = { GET: handlers.GET, POST: handlers.POST, OPTIONS: handlers.OPTIONS };
+    const byMethod: Record<string, (request: Request) => Promise<Response>> = {
+      GET: handlers.GET,
+      POST: handlers.POST,
+      OPTIONS: handlers.OPTIONS,
+    };
     // What Next does for a route file: call the export named after the method (405 otherwise).
     return listen((req, res) => {
       const controller = new AbortController();

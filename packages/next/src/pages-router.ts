@@ -13,7 +13,8 @@ import type { NextEndpointOptions } from "./app-router.js";
 export function copilotRuntimeNextJSPagesRouterEndpoint(
   options: NextEndpointOptions,
 ): (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => Promise<void> {
-  if (typeof options?.endpoint !== "string") throw new TypeError('copilotRuntimeNextJSPagesRouterEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
+  if (typeof options?.endpoint !== "string")
+    throw new TypeError('copilotRuntimeNextJSPagesRouterEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
   return copilotRuntimeNodeHttpEndpoint(options);
 }
 

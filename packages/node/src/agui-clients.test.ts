@@ -171,13 +171,23 @@ describe.each(clients)("with %s", (_name, makeAgent) => {
   });
 
   it("leaves a frontend tool to the client, then continues with its result", async () => {
-    const confirm = { name: "confirm", description: "Ask the user", parameters: { type: "object", properties: { question: { type: "string" } } } };
+    const confirm = {
+      name: "confirm",
+      description: "Ask the user",
+      parameters: { type: "object", properties: { question: { type: "string" } } },
+    };
     fake.enqueue(toolCallAnswer([{ id: "call_fe", name: "confirm", arguments: { question: "Proceed?" } }]));
     const agent = agentWith("Do the thing");
     const first = await run(agent, { tools: [confirm] });
     expect(first.events.some((event) => event.type === "TOOL_CALL_RESULT")).toBe(false);
     expect(last(types(first.events))).toBe("RUN_FINISHED");
-    expect(last(fake.bodies())!.tools?.map((tool) => tool.function.name)).toEqual(["sayHello", "getWeather", "waitForAbort", "explode", "confirm"]);
+    expect(last(fake.bodies())!.tools?.map((tool) => tool.function.name)).toEqual([
+      "sayHello",
+      "getWeather",
+      "waitForAbort",
+      "explode",
+      "confirm",
+    ]);
     const assistant = last(agent.messages) as { role: string; toolCalls?: { id: string; function: { name: string } }[] };
     expect(assistant.role).toBe("assistant");
     expect(assistant.toolCalls?.[0]).toMatchObject({ id: "call_fe", function: { name: "confirm" } });
@@ -201,7 +211,11 @@ describe.each(clients)("with %s", (_name, makeAgent) => {
     const agent = agentWith("Explode");
     const { events } = await run(agent);
     expect(events.find((event) => event.type === "TOOL_CALL_RESULT")).toMatchObject({ content: "Error: the database is on fire" });
-    expect(last(fake.bodies())!.messages.at(-1)).toEqual({ role: "tool", tool_call_id: "call_x", content: "Error: the database is on fire" });
+    expect(last(fake.bodies())!.messages.at(-1)).toEqual({
+      role: "tool",
+      tool_call_id: "call_x",
+      content: "Error: the database is on fire",
+    });
     expect(last(agent.messages)).toMatchObject({ content: "Sorry, that failed." });
   });
 
@@ -237,12 +251,17 @@ describe.each(clients)("with %s", (_name, makeAgent) => {
     const agent = agentWith("Long answer please");
     const requestsBefore = fake.requests.length;
     const seen: string[] = [];
-    const running = agent.runAgent({}, {
-      onTextMessageContentEvent: () => {
-        seen.push("content");
-        if (seen.length === 2) agent.abortRun();
-      },
-    }).catch((error: unknown) => error);
+    const running = agent
+      .runAgent(
+        {},
+        {
+          onTextMessageContentEvent: () => {
+            seen.push("content");
+            if (seen.length === 2) agent.abortRun();
+          },
+        },
+      )
+      .catch((error: unknown) => error);
     const request = await vi.waitFor(() => {
       const recorded = fake.requests[requestsBefore];
       if (!recorded) throw new Error("no request yet");
@@ -263,7 +282,11 @@ describe("over HTTP without a client library", () => {
       [JSON.stringify({ threadId: "t", runId: "r", messages: [{ id: "1", role: "robot", content: "x" }] }), 400, /messages\[0\]/],
     ];
     for (const [body, status, message] of cases) {
-      const response = await fetch(`${baseUrl}/agent/default/run`, { method: "POST", headers: { "content-type": "application/json" }, body });
+      const response = await fetch(`${baseUrl}/agent/default/run`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      });
       expect(response.status).toBe(status);
       const json = (await response.json()) as { error: string; message: string };
       expect(json.message).toMatch(message);

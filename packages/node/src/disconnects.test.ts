@@ -112,7 +112,9 @@ describe("clients that disconnect mid-stream", () => {
 
     await settle(() => {
       const now = resources();
-      return (now.TCPSocketWrap ?? 0) <= (baseline.resources.TCPSocketWrap ?? 0) && (now.Timeout ?? 0) <= (baseline.resources.Timeout ?? 0) + 2;
+      return (
+        (now.TCPSocketWrap ?? 0) <= (baseline.resources.TCPSocketWrap ?? 0) && (now.Timeout ?? 0) <= (baseline.resources.Timeout ?? 0) + 2
+      );
     });
     const after = resources();
     expect(after.TCPSocketWrap ?? 0).toBeLessThanOrEqual(baseline.resources.TCPSocketWrap ?? 0);

@@ -24,7 +24,8 @@ beforeAll(async () => {
   });
   // The LLM calls `echo` with whatever arguments the (bad) history suggests, then answers.
   const adapter = new ScriptedAdapter({
-    respond: (request) => (request.messages.at(-1)?.role === "tool" ? { text: "done" } : { text: "ok", toolCalls: [{ name: "echo", args: '{"text": "x"' }] }),
+    respond: (request) =>
+      request.messages.at(-1)?.role === "tool" ? { text: "done" } : { text: "ok", toolCalls: [{ name: "echo", args: '{"text": "x"' }] },
   });
   server = createServer(copilotRuntimeNodeHttpEndpoint({ runtime, serviceAdapter: adapter, endpoint: "/api/copilotkit" }));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -45,7 +46,13 @@ function send(body: Uint8Array | string, contentType = "application/json", path 
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, type: String(res.headers["content-type"] ?? ""), text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            type: String(res.headers["content-type"] ?? ""),
+            text: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
       },
     );
     req.on("error", reject);
@@ -87,7 +94,10 @@ describe("generated bad requests", () => {
       }),
       runs,
     );
-    await fc.assert(fc.asyncProperty(fc.string({ maxLength: 200 }), async (text) => expectClean(`{${text}`)), runs);
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 200 }), async (text) => expectClean(`{${text}`)),
+      runs,
+    );
   });
 
   it("wrong types at every field of RunAgentInput", async () => {
@@ -104,12 +114,25 @@ describe("generated bad requests", () => {
     const message = fc.record(
       {
         id: fc.oneof(fc.string({ maxLength: 10 }), fc.integer()),
-        role: fc.oneof(fc.constantFrom("user", "assistant", "tool", "system", "developer", "reasoning", "activity"), fc.string({ maxLength: 8 })),
+        role: fc.oneof(
+          fc.constantFrom("user", "assistant", "tool", "system", "developer", "reasoning", "activity"),
+          fc.string({ maxLength: 8 }),
+        ),
         content: anyValue,
         toolCallId: fc.oneof(fc.string({ maxLength: 8 }), fc.constant(undefined)),
         toolCalls: fc.oneof(
           fc.constant(undefined),
-          fc.array(fc.record({ id: fc.string({ maxLength: 6 }), type: fc.constant("function"), function: fc.record({ name: fc.constantFrom("echo", "nope", ""), arguments: fc.oneof(fc.string(), fc.constant("{not json"), fc.constant("[1,2]")) }) }), { maxLength: 3 }),
+          fc.array(
+            fc.record({
+              id: fc.string({ maxLength: 6 }),
+              type: fc.constant("function"),
+              function: fc.record({
+                name: fc.constantFrom("echo", "nope", ""),
+                arguments: fc.oneof(fc.string(), fc.constant("{not json"), fc.constant("[1,2]")),
+              }),
+            }),
+            { maxLength: 3 },
+          ),
         ),
       },
       { requiredKeys: [] },
@@ -139,17 +162,32 @@ describe("generated bad requests", () => {
     );
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 40, max: 400 }), async (count) => {
-        await expectClean(JSON.stringify({ ...validInput(), messages: Array.from({ length: count }, (_, i) => ({ id: `m${i}`, role: "user", content: "hi" })) }));
+        await expectClean(
+          JSON.stringify({
+            ...validInput(),
+            messages: Array.from({ length: count }, (_, i) => ({ id: `m${i}`, role: "user", content: "hi" })),
+          }),
+        );
       }),
       { numRuns: 40 },
     );
   });
 
   it("invalid UTF-8 and wrong content types", async () => {
-    await fc.assert(fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 300 }), async (bytes) => expectClean(bytes)), runs);
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml", "image/png"), async (type) =>
-        expectClean(JSON.stringify(validInput()), type),
+      fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 300 }), async (bytes) => expectClean(bytes)),
+      runs,
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          "text/plain",
+          "application/x-www-form-urlencoded",
+          "multipart/form-data; boundary=x",
+          "application/xml",
+          "image/png",
+        ),
+        async (type) => expectClean(JSON.stringify(validInput()), type),
       ),
       { numRuns: 20 },
     );

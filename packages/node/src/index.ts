@@ -1,6 +1,1 @@
-export {
-  copilotRuntimeNodeHttpEndpoint,
-  toFetchRequest,
-  writeFetchResponse,
-  type NodeHttpEndpointOptions,
-} from "./node-http-endpoint.js";
+export { copilotRuntimeNodeHttpEndpoint, toFetchRequest, writeFetchResponse, type NodeHttpEndpointOptions } from "./node-http-endpoint.js";

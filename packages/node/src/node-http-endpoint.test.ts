@@ -37,7 +37,9 @@ describe("copilotRuntimeNodeHttpEndpoint", () => {
         yield { type: "text-delta", delta: " second" };
       },
     };
-    const url = await listen(copilotRuntimeNodeHttpEndpoint({ runtime: new CopilotRuntime(), serviceAdapter: adapter, endpoint: "/api/copilotkit" }));
+    const url = await listen(
+      copilotRuntimeNodeHttpEndpoint({ runtime: new CopilotRuntime(), serviceAdapter: adapter, endpoint: "/api/copilotkit" }),
+    );
     const response = await fetch(`${url}/api/copilotkit/agent/default/run`, { method: "POST", headers: json, body: JSON.stringify(input) });
     expect(response.headers.get("content-type")).toBe("text/event-stream");
     const reader = response.body!.getReader();
@@ -79,7 +81,9 @@ describe("copilotRuntimeNodeHttpEndpoint", () => {
   });
 
   it("answers JSON errors with their status and survives a bad Host header", async () => {
-    const url = await listen(copilotRuntimeNodeHttpEndpoint({ runtime: new CopilotRuntime(), serviceAdapter: new ScriptedAdapter(), endpoint: "/api" }));
+    const url = await listen(
+      copilotRuntimeNodeHttpEndpoint({ runtime: new CopilotRuntime(), serviceAdapter: new ScriptedAdapter(), endpoint: "/api" }),
+    );
     const bad = await fetch(`${url}/api/agent/default/run`, { method: "POST", headers: json, body: "{" });
     expect(bad.status).toBe(400);
     const { port } = new URL(url);

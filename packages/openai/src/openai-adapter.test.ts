@@ -1,7 +1,15 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderError, type AdapterPart, type AdapterRequest } from "@copilot-runtime/protocol";
-import { adapterRequest, createFakeOpenAI, httpError, startServer, textAnswer, toolCallAnswer, type FakeOpenAI } from "@copilot-runtime/testing";
+import {
+  adapterRequest,
+  createFakeOpenAI,
+  httpError,
+  startServer,
+  textAnswer,
+  toolCallAnswer,
+  type FakeOpenAI,
+} from "@copilot-runtime/testing";
 import { OpenAIAdapter } from "./openai-adapter.js";
 
 let fake: FakeOpenAI;
@@ -68,7 +76,10 @@ describe("OpenAIAdapter", () => {
     expect(argsOf("call_1").length).toBe(3);
     expect(argsOf("call_1").join("")).toBe('{"city":"Paris"}');
     expect(argsOf("call_2").join("")).toBe('{"city":"Rome"}');
-    expect(parts.filter((p) => p.type === "tool-call-end").map((p) => (p as { toolCallId: string }).toolCallId)).toEqual(["call_1", "call_2"]);
+    expect(parts.filter((p) => p.type === "tool-call-end").map((p) => (p as { toolCallId: string }).toolCallId)).toEqual([
+      "call_1",
+      "call_2",
+    ]);
     expect(parts.at(-1)).toEqual({ type: "finish", reason: "tool_calls" });
   });
 
@@ -217,7 +228,12 @@ describe("OpenAIAdapter retries", () => {
     const before = fake.requests.length;
     fake.enqueue(httpError(500, { "retry-after-ms": "1" }), httpError(500, { "retry-after-ms": "1" }), textAnswer("third time lucky"));
     const parts = await collect(request(), new OpenAIAdapter({ openai: client, maxRetries: 2 }));
-    expect(parts.filter((p) => p.type === "text-delta").map((p) => (p as { delta: string }).delta).join("")).toBe("third time lucky");
+    expect(
+      parts
+        .filter((p) => p.type === "text-delta")
+        .map((p) => (p as { delta: string }).delta)
+        .join(""),
+    ).toBe("third time lucky");
     expect(fake.requests.length - before).toBe(3);
 
     const once = fake.requests.length;

@@ -1,10 +1,4 @@
-import {
-  ProviderError,
-  type AdapterPart,
-  type AdapterRequest,
-  type FinishReason,
-  type ServiceAdapter,
-} from "@copilot-runtime/protocol";
+import { ProviderError, type AdapterPart, type AdapterRequest, type FinishReason, type ServiceAdapter } from "@copilot-runtime/protocol";
 import OpenAI from "openai";
 import { toOpenAIMessages } from "./convert-messages.js";
 import { toProviderError } from "./map-error.js";

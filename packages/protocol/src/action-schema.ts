@@ -85,10 +85,7 @@ function annotationsToParameters(annotations: readonly ArgumentAnnotation[]): Pa
 
 export function isZodSchema(value: unknown): value is ZodLikeSchema {
   return (
-    value != null &&
-    typeof value === "object" &&
-    "_zod" in value &&
-    typeof (value as { safeParse?: unknown }).safeParse === "function"
+    value != null && typeof value === "object" && "_zod" in value && typeof (value as { safeParse?: unknown }).safeParse === "function"
   );
 }
 
@@ -114,7 +111,8 @@ function zodToJsonSchema(schema: ZodLikeSchema, actionName: string): ObjectJSONS
       typeof convertible.toJSONSchema === "function"
         ? convertible.toJSONSchema({ io: "input", unrepresentable: "any" })
         : convertible["~standard"]?.jsonSchema?.input?.({ target: "draft-2020-12" });
-    if (converted == null || typeof converted !== "object") throw new TypeError("this zod version cannot produce JSON Schema (use zod >= 4.1)");
+    if (converted == null || typeof converted !== "object")
+      throw new TypeError("this zod version cannot produce JSON Schema (use zod >= 4.1)");
     json = converted as JSONSchema;
   } catch (cause) {
     throw new ConfigurationError(`Action "${actionName}": its zod schema cannot be converted to JSON Schema.`, { cause });

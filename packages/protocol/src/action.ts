@@ -1,15 +1,7 @@
 import type { JSONSchema } from "./json-schema.js";
 
 /** Parameter types as CopilotKit users write them. */
-export type ParameterType =
-  | "string"
-  | "number"
-  | "boolean"
-  | "object"
-  | "object[]"
-  | "string[]"
-  | "number[]"
-  | "boolean[]";
+export type ParameterType = "string" | "number" | "boolean" | "object" | "object[]" | "string[]" | "number[]" | "boolean[]";
 
 /** A parameter in CopilotKit's shape. `required` defaults to `true`. */
 export interface Parameter {

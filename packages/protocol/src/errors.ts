@@ -63,12 +63,7 @@ export class ConfigurationError extends CopilotRuntimeError {
 }
 
 export type ProviderErrorCode =
-  | "auth_error"
-  | "rate_limited"
-  | "provider_unavailable"
-  | "provider_bad_request"
-  | "provider_error"
-  | "timeout";
+  "auth_error" | "rate_limited" | "provider_unavailable" | "provider_bad_request" | "provider_error" | "timeout";
 
 export interface ProviderErrorOptions extends CopilotRuntimeErrorOptions {
   /** The provider name, e.g. "openai". */

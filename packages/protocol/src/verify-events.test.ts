@@ -36,11 +36,7 @@ describe("verifyEvents", () => {
     ["a second run left open", [start, finish, start], /ended without RUN_FINISHED/],
     ["open text at finish", [start, e(EventType.TEXT_MESSAGE_START, { messageId: "m" }), finish], /still open: m/],
     ["content without start", [start, e(EventType.TEXT_MESSAGE_CONTENT, { messageId: "m", delta: "x" })], /no open text/],
-    [
-      "tool call without parent",
-      [start, e(EventType.TOOL_CALL_START, { toolCallId: "c", toolCallName: "f" })],
-      /parentMessageId/,
-    ],
+    ["tool call without parent", [start, e(EventType.TOOL_CALL_START, { toolCallId: "c", toolCallName: "f" })], /parentMessageId/],
     ["result without call", [start, e(EventType.TOOL_CALL_RESULT, { toolCallId: "c", messageId: "x", content: "" })], /not started/],
     ["null optional field", [start, e(EventType.TEXT_MESSAGE_START, { messageId: "m", role: null })], /"role" is null/],
     ["float timestamp", [e(EventType.RUN_STARTED, { threadId: "t", runId: "r", timestamp: 1.5 })], /integer/],

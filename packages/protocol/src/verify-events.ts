@@ -61,7 +61,8 @@ export function createEventVerifier(): EventVerifier {
   };
   const use = (event: BaseEvent, set: Set<string>, field: string): string => {
     const id = str(event, field);
-    if (!set.has(id)) fail(`no open ${set === openTools ? "tool call" : set === openText ? "text message" : "reasoning message"} ${id}`, event);
+    if (!set.has(id))
+      fail(`no open ${set === openTools ? "tool call" : set === openText ? "text message" : "reasoning message"} ${id}`, event);
     return id;
   };
   const close = (event: BaseEvent, set: Set<string>, field: string): string => {

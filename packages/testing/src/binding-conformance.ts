@@ -83,7 +83,11 @@ export function describeBindingConformance<R>(options: BindingConformanceOptions
     let base: string;
 
     beforeAll(async () => {
-      mounted = await options.mount({ runtime: options.createRuntime({ maxBodyBytes: BINDING_SUITE_MAX_BODY }), serviceAdapter: adapter, endpoint });
+      mounted = await options.mount({
+        runtime: options.createRuntime({ maxBodyBytes: BINDING_SUITE_MAX_BODY }),
+        serviceAdapter: adapter,
+        endpoint,
+      });
       base = `${mounted.url}${endpoint}`;
     });
     afterAll(async () => {
@@ -125,7 +129,11 @@ export function describeBindingConformance<R>(options: BindingConformanceOptions
       verifyEvents(parseSSE(sse));
       expect(textOf(sse)).toBe("hello world");
 
-      const envelope = await fetch(base, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ method: "info" }) });
+      const envelope = await fetch(base, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ method: "info" }),
+      });
       expect(envelope.status).toBe(200);
       expect(await envelope.json()).toMatchObject({ agents: { default: expect.any(Object) } });
     });

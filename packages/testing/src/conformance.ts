@@ -108,7 +108,9 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
       const { events } = await run(agent, { tools: [confirmTool] });
       const starts = ofType<{ toolCallId: string; toolCallName: string }>(events, "TOOL_CALL_START");
       expect(starts.map((start) => start.toolCallName)).toEqual(["confirm"]);
-      const args = ofType<{ delta: string }>(events, "TOOL_CALL_ARGS").map((event) => event.delta).join("");
+      const args = ofType<{ delta: string }>(events, "TOOL_CALL_ARGS")
+        .map((event) => event.delta)
+        .join("");
       expect(JSON.parse(args)).toEqual({ question: "Proceed?" });
       expect(ofType(events, "TOOL_CALL_RESULT")).toEqual([]);
       expect(fake.summary().toolNames).toEqual(["sayHello", "confirm"]);
@@ -163,7 +165,11 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
 
     it("converts a history that already holds tool calls and results", async () => {
       fake.enqueue(textAnswer("Both cities are nice."));
-      const call = (id: string, city: string) => ({ id, type: "function" as const, function: { name: "lookup", arguments: JSON.stringify({ city }) } });
+      const call = (id: string, city: string) => ({
+        id,
+        type: "function" as const,
+        function: { name: "lookup", arguments: JSON.stringify({ city }) },
+      });
       const agent = agentWith([
         { id: "s1", role: "system", content: "You are a travel assistant." },
         user("Weather in Paris and Rome?"),
@@ -197,7 +203,10 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
       for (const errorCase of fake.errorCases) {
         fake.enqueue(errorCase.script);
         const { events, errors } = await run(agentWith([user(`trigger ${errorCase.name}`)]));
-        expect(events.map((event) => event.type), errorCase.name).toEqual(["RUN_STARTED", "RUN_ERROR"]);
+        expect(
+          events.map((event) => event.type),
+          errorCase.name,
+        ).toEqual(["RUN_STARTED", "RUN_ERROR"]);
         expect(errors[0]?.code, errorCase.name).toBe(errorCase.code);
         expect(errors[0]?.message).not.toContain("SECRET");
         expect(errors[0]?.message).not.toContain(API_KEY);
@@ -245,7 +254,10 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
         .createRuntime({ actions, providerTimeoutMs: PROVIDER_TIMEOUT_MS })
         .handler({ serviceAdapter: options.createAdapter(dead, API_KEY), basePath: "/api/copilotkit" });
       await dead.close();
-      await expectFailure("provider_unavailable", agentWith([user("Anyone there?")], () => deadHandler));
+      await expectFailure(
+        "provider_unavailable",
+        agentWith([user("Anyone there?")], () => deadHandler),
+      );
     });
 
     it("closes the provider request when the client aborts", async () => {
@@ -264,7 +276,13 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
   });
 }
 
-export { BindingTestAdapter, describeBindingConformance, BINDING_SUITE_MAX_BODY, type BindingConformanceOptions, type MountedRuntime } from "./binding-conformance.js";
+export {
+  BindingTestAdapter,
+  describeBindingConformance,
+  BINDING_SUITE_MAX_BODY,
+  type BindingConformanceOptions,
+  type MountedRuntime,
+} from "./binding-conformance.js";
 
 /** Polls until `get` returns a value (at most 5 s). */
 async function waitFor<T>(get: () => T | undefined): Promise<T> {

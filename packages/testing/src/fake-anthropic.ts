@@ -60,7 +60,8 @@ export function anthropicStreamFrames(script: FakeStreamScript): string[] {
   const reasoning = splitText(script.reasoning);
   if (reasoning.length > 0) {
     frames.push(frame({ type: "content_block_start", index, content_block: { type: "thinking", thinking: "", signature: "" } }));
-    for (const thinking of reasoning) frames.push(frame({ type: "content_block_delta", index, delta: { type: "thinking_delta", thinking } }));
+    for (const thinking of reasoning)
+      frames.push(frame({ type: "content_block_delta", index, delta: { type: "thinking_delta", thinking } }));
     frames.push(frame({ type: "content_block_delta", index, delta: { type: "signature_delta", signature: "c2lnbmF0dXJl" } }));
     frames.push(frame({ type: "content_block_stop", index }));
     index++;
@@ -97,7 +98,10 @@ function summarize(body: AnthropicRequestBody): RequestSummary {
   for (const message of body.messages ?? []) {
     const blocks = typeof message.content === "string" ? [{ type: "text", text: message.content }] : message.content;
     if (message.role === "user") {
-      const text = blocks.filter((block) => block.type === "text").map((block) => String(block.text)).join("");
+      const text = blocks
+        .filter((block) => block.type === "text")
+        .map((block) => String(block.text))
+        .join("");
       if (text !== "") lastUserText = text;
     }
     for (const block of blocks) {

@@ -20,10 +20,16 @@ export interface GeminiRequestBody {
 
 const STATUS_NAMES: Record<number, [string, string]> = {
   400: ["INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."],
-  403: ["PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API."],
+  403: [
+    "PERMISSION_DENIED",
+    "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+  ],
   404: ["NOT_FOUND", "models/gemini-x is not found for API version v1beta, or is not supported for generateContent."],
   429: ["RESOURCE_EXHAUSTED", "You exceeded your current quota, please check your plan and billing details."],
-  500: ["INTERNAL", "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting"],
+  500: [
+    "INTERNAL",
+    "An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting",
+  ],
   503: ["UNAVAILABLE", "The model is overloaded. Please try again later."],
 };
 
@@ -75,11 +81,15 @@ export function geminiStreamFrames(script: FakeStreamScript): string[] {
   for (const piece of reasoning) frames.push(response([{ text: piece, thought: true }], script, progress()));
   for (const piece of text) frames.push(response([{ text: piece }], script, progress()));
   const calls: GeminiPart[] = (script.toolCalls ?? []).map((call) => ({
-    functionCall: { name: call.name, args: typeof call.arguments === "string" ? (JSON.parse(call.arguments) as Record<string, unknown>) : call.arguments },
+    functionCall: {
+      name: call.name,
+      args: typeof call.arguments === "string" ? (JSON.parse(call.arguments) as Record<string, unknown>) : call.arguments,
+    },
   }));
   const finishReason = script.finishReason ?? "STOP";
   const final = { prompt: usage.inputTokens, output: usage.outputTokens };
-  if (calls.length > 0 || frames.length === 0) frames.push(response(calls.length > 0 ? calls : [{ text: "" }], script, final, finishReason));
+  if (calls.length > 0 || frames.length === 0)
+    frames.push(response(calls.length > 0 ? calls : [{ text: "" }], script, final, finishReason));
   else {
     const last = frames.at(-1) as ReturnType<typeof response>;
     Object.assign(last.candidates[0]!, { finishReason });
@@ -93,7 +103,10 @@ function summarize(body: GeminiRequestBody): RequestSummary {
   const toolResults: RequestSummary["toolResults"] = [];
   let lastUserText = "";
   for (const content of body.contents ?? []) {
-    const text = content.parts.filter((part) => typeof part.text === "string" && !part.thought).map((part) => part.text).join("");
+    const text = content.parts
+      .filter((part) => typeof part.text === "string" && !part.thought)
+      .map((part) => part.text)
+      .join("");
     if (content.role === "user" && text !== "") lastUserText = text;
     for (const part of content.parts) {
       if (part.functionCall) toolCalls.push({ name: part.functionCall.name, args: part.functionCall.args ?? {} });
@@ -131,7 +144,9 @@ const geminiWire: WireFormat<GeminiRequestBody> = {
     const text = splitText(script.text).join("");
     if (text !== "") parts.push({ text });
     for (const call of script.toolCalls ?? []) {
-      parts.push({ functionCall: { name: call.name, args: typeof call.arguments === "string" ? JSON.parse(call.arguments) : call.arguments } });
+      parts.push({
+        functionCall: { name: call.name, args: typeof call.arguments === "string" ? JSON.parse(call.arguments) : call.arguments },
+      });
     }
     return response(parts, script, { prompt: usage.inputTokens, output: usage.outputTokens }, "STOP");
   },

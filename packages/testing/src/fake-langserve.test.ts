@@ -10,26 +10,35 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-const post = (path: string, body: unknown) => fetch(`${fake.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown) =>
+  fetch(`${fake.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 describe("fake LangServe", () => {
   it("serves the input schema and invokes", async () => {
     expect(await (await fetch(`${fake.url}/chat/input_schema`)).json()).toEqual({ type: "string" });
-    const body = (await (await post("/chat/invoke", { input: "hi", config: {}, kwargs: {} })).json()) as { output: { type: string; content: string } };
+    const body = (await (await post("/chat/invoke", { input: "hi", config: {}, kwargs: {} })).json()) as {
+      output: { type: string; content: string };
+    };
     expect(body.output).toMatchObject({ type: "ai", content: "echo hi" });
   });
 
   it("streams with sse-starlette's CRLF framing", async () => {
     const text = await (await post("/chat/stream", { input: "hi" })).text();
-    expect(text).toMatch(/^event: metadata\r\ndata: \{"run_id": "[0-9a-f-]+"\}\r\n\r\nevent: data\r\ndata: "a"\r\n\r\nevent: data\r\ndata: "b"\r\n\r\nevent: end\r\n\r\n$/);
+    expect(text).toMatch(
+      /^event: metadata\r\ndata: \{"run_id": "[0-9a-f-]+"\}\r\n\r\nevent: data\r\ndata: "a"\r\n\r\nevent: data\r\ndata: "b"\r\n\r\nevent: end\r\n\r\n$/,
+    );
     const failing = await (await post("/fails/stream", { input: "hi" })).text();
-    expect(failing).toMatch(/event: data\r\ndata: "a"\r\n\r\nevent: error\r\ndata: \{"status_code": 500, "message": "Internal Server Error"\}\r\n\r\n$/);
+    expect(failing).toMatch(
+      /event: data\r\ndata: "a"\r\n\r\nevent: error\r\ndata: \{"status_code": 500, "message": "Internal Server Error"\}\r\n\r\n$/,
+    );
   });
 
   it("answers 422 like FastAPI and 404 for unknown chains", async () => {
     const invalid = await post("/chat/invoke", { config: {} });
     expect(invalid.status).toBe(422);
-    expect(await invalid.json()).toEqual({ detail: [{ type: "missing", loc: ["body", "input"], msg: "Field required", input: { config: {} } }] });
+    expect(await invalid.json()).toEqual({
+      detail: [{ type: "missing", loc: ["body", "input"], msg: "Field required", input: { config: {} } }],
+    });
     expect((await post("/nope/invoke", { input: 1 })).status).toBe(404);
   });
 

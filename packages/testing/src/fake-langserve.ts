@@ -84,10 +84,16 @@ export async function createFakeLangServe(chains: Record<string, FakeChain>): Pr
     const invalid = chain.validate?.(body.input);
     if (invalid) return json(res, 422, { detail: invalid });
     const runId = crypto.randomUUID();
-    if (endpoint === "invoke") return json(res, 200, { output: chain.invoke(body.input), metadata: { run_id: runId, feedback_tokens: [] } });
+    if (endpoint === "invoke")
+      return json(res, 200, { output: chain.invoke(body.input), metadata: { run_id: runId, feedback_tokens: [] } });
 
     const chunks = chain.stream ? chain.stream(body.input) : [chain.invoke(body.input)];
-    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    });
     for (const [index, chunk] of chunks.entries()) {
       if (chain.streamErrorAfter === index) {
         // Python's json.dumps spacing, as LangServe sends it

@@ -12,7 +12,12 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-const params = { model: "gpt-4o", messages: [{ role: "user" as const, content: "hi" }], stream: true as const, stream_options: { include_usage: true } };
+const params = {
+  model: "gpt-4o",
+  messages: [{ role: "user" as const, content: "hi" }],
+  stream: true as const,
+  stream_options: { include_usage: true },
+};
 
 describe("fake OpenAI server, driven by the real openai SDK", () => {
   it("streams text and the usage chunk", async () => {

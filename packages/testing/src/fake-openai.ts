@@ -34,7 +34,11 @@ const ERROR_BODIES: Record<number, { message: string; type: string; code: string
     code: "invalid_api_key",
   },
   403: { message: "You are not allowed to sample from this model", type: "invalid_request_error", code: null },
-  404: { message: "The model `gpt-x` does not exist or you do not have access to it.", type: "invalid_request_error", code: "model_not_found" },
+  404: {
+    message: "The model `gpt-x` does not exist or you do not have access to it.",
+    type: "invalid_request_error",
+    code: "model_not_found",
+  },
   429: {
     message: "Rate limit reached for gpt-4o in organization org-x on requests per min (RPM): Limit 3, Used 3, Requested 1.",
     type: "requests",
@@ -111,7 +115,16 @@ export function openaiResponsesFrames(script: FakeStreamScript): string[] {
   const emit = (type: string, data: Record<string, unknown>) =>
     frames.push(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`);
   const usage = script.usage === false ? undefined : (script.usage ?? DEFAULT_USAGE);
-  const base = { id, object: "response", created_at: 1_700_000_000, model, output: [] as unknown[], parallel_tool_calls: true, tool_choice: "auto", tools: [] };
+  const base = {
+    id,
+    object: "response",
+    created_at: 1_700_000_000,
+    model,
+    output: [] as unknown[],
+    parallel_tool_calls: true,
+    tool_choice: "auto",
+    tools: [],
+  };
   emit("response.created", { response: { ...base, status: "in_progress" } });
   emit("response.in_progress", { response: { ...base, status: "in_progress" } });
   const output: Record<string, unknown>[] = [];
@@ -120,12 +133,32 @@ export function openaiResponsesFrames(script: FakeStreamScript): string[] {
   if (pieces.length > 0) {
     const itemId = `msg_fake${counter}`;
     const text = pieces.join("");
-    emit("response.output_item.added", { output_index: index, item: { id: itemId, type: "message", status: "in_progress", role: "assistant", content: [] } });
-    emit("response.content_part.added", { item_id: itemId, output_index: index, content_index: 0, part: { type: "output_text", text: "", annotations: [] } });
-    for (const delta of pieces) emit("response.output_text.delta", { item_id: itemId, output_index: index, content_index: 0, delta, logprobs: [] });
+    emit("response.output_item.added", {
+      output_index: index,
+      item: { id: itemId, type: "message", status: "in_progress", role: "assistant", content: [] },
+    });
+    emit("response.content_part.added", {
+      item_id: itemId,
+      output_index: index,
+      content_index: 0,
+      part: { type: "output_text", text: "", annotations: [] },
+    });
+    for (const delta of pieces)
+      emit("response.output_text.delta", { item_id: itemId, output_index: index, content_index: 0, delta, logprobs: [] });
     emit("response.output_text.done", { item_id: itemId, output_index: index, content_index: 0, text, logprobs: [] });
-    emit("response.content_part.done", { item_id: itemId, output_index: index, content_index: 0, part: { type: "output_text", text, annotations: [] } });
-    const item = { id: itemId, type: "message", status: "completed", role: "assistant", content: [{ type: "output_text", text, annotations: [] }] };
+    emit("response.content_part.done", {
+      item_id: itemId,
+      output_index: index,
+      content_index: 0,
+      part: { type: "output_text", text, annotations: [] },
+    });
+    const item = {
+      id: itemId,
+      type: "message",
+      status: "completed",
+      role: "assistant",
+      content: [{ type: "output_text", text, annotations: [] }],
+    };
     emit("response.output_item.done", { output_index: index, item });
     output.push(item);
     index++;
@@ -134,8 +167,12 @@ export function openaiResponsesFrames(script: FakeStreamScript): string[] {
     const itemId = `fc_fake${counter}_${index}`;
     const callId = call.id ?? `call_${counter}_${index}`;
     const args = argsText(call);
-    emit("response.output_item.added", { output_index: index, item: { id: itemId, type: "function_call", status: "in_progress", call_id: callId, name: call.name, arguments: "" } });
-    for (const delta of splitArgs(args, call.chunks ?? 3)) emit("response.function_call_arguments.delta", { item_id: itemId, output_index: index, delta });
+    emit("response.output_item.added", {
+      output_index: index,
+      item: { id: itemId, type: "function_call", status: "in_progress", call_id: callId, name: call.name, arguments: "" },
+    });
+    for (const delta of splitArgs(args, call.chunks ?? 3))
+      emit("response.function_call_arguments.delta", { item_id: itemId, output_index: index, delta });
     emit("response.function_call_arguments.done", { item_id: itemId, output_index: index, arguments: args });
     const item = { id: itemId, type: "function_call", status: "completed", call_id: callId, name: call.name, arguments: args };
     emit("response.output_item.done", { output_index: index, item });
@@ -189,13 +226,24 @@ const openaiWire: WireFormat<ChatCompletionRequestBody> = {
       choices: [
         {
           index: 0,
-          message: { role: "assistant", content: text === "" ? null : text, refusal: null, ...(toolCalls.length ? { tool_calls: toolCalls } : {}) },
+          message: {
+            role: "assistant",
+            content: text === "" ? null : text,
+            refusal: null,
+            ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
+          },
           logprobs: null,
           finish_reason: toolCalls.length ? "tool_calls" : "stop",
         },
       ],
       ...(usage
-        ? { usage: { prompt_tokens: usage.inputTokens, completion_tokens: usage.outputTokens, total_tokens: usage.inputTokens + usage.outputTokens } }
+        ? {
+            usage: {
+              prompt_tokens: usage.inputTokens,
+              completion_tokens: usage.outputTokens,
+              total_tokens: usage.inputTokens + usage.outputTokens,
+            },
+          }
         : {}),
     };
   },

@@ -67,7 +67,13 @@ export interface WireFormat<Body> {
   authorized?(request: RecordedRequest): boolean;
 }
 
-async function streamFrames(res: ServerResponse, frames: string[], script: FakeStreamScript, wire: WireFormat<never>, trailer: string): Promise<void> {
+async function streamFrames(
+  res: ServerResponse,
+  frames: string[],
+  script: FakeStreamScript,
+  wire: WireFormat<never>,
+  trailer: string,
+): Promise<void> {
   res.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache",
@@ -114,8 +120,7 @@ export async function createFakeProvider<Body>(wire: WireFormat<Body>): Promise<
       return;
     }
     const body = recorded.body as Body;
-    const script: FakeScript = queue.shift() ??
-      fallback?.(body, recorded) ?? { kind: "error", status: 500, body: wire.errorBody(500) };
+    const script: FakeScript = queue.shift() ?? fallback?.(body, recorded) ?? { kind: "error", status: 500, body: wire.errorBody(500) };
     if (script.kind === "error") {
       res.writeHead(script.status, { "content-type": "application/json", ...script.headers });
       res.end(JSON.stringify(script.body ?? wire.errorBody(script.status)));
