@@ -122,8 +122,8 @@ describe("AnthropicAdapter", () => {
   });
 
   it.each([
-    [401, "auth_error"],
-    [403, "auth_error"],
+    [401, "provider_auth"],
+    [403, "provider_auth"],
     [400, "provider_bad_request"],
     [429, "rate_limited"],
     [500, "provider_error"],
@@ -159,11 +159,11 @@ describe("AnthropicAdapter", () => {
     expect(fake.requests.at(-1)!.headers["x-api-key"]).toBe(API_KEY);
   });
 
-  it("reports a client without credentials as auth_error, and the fake answers such a request 401", async () => {
+  it("reports a client without credentials as provider_auth, and the fake answers such a request 401", async () => {
     const bare = new Anthropic({ apiKey: null, authToken: null, baseURL: fake.baseURL, maxRetries: 0 });
     const error = (await collect(request(), adapter({ anthropic: bare })).catch((e: unknown) => e)) as ProviderError;
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error.code).toBe("auth_error");
+    expect(error.code).toBe("provider_auth");
     expect(error.message).toMatch(/ANTHROPIC_API_KEY/);
     const raw = await fetch(`${fake.baseURL}/v1/messages`, { method: "POST", body: "{}" });
     expect(raw.status).toBe(401);

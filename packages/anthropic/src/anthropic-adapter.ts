@@ -85,7 +85,7 @@ export class AnthropicAdapter implements ServiceAdapter {
         this.client = new Anthropic();
       } catch (cause) {
         throw new ProviderError(
-          "auth_error",
+          "provider_auth",
           "No Anthropic API key: set ANTHROPIC_API_KEY or pass `anthropic: new Anthropic({ apiKey })` to AnthropicAdapter.",
           { provider: this.provider, cause, status: 500 },
         );

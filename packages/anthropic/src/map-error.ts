@@ -5,8 +5,8 @@ import { ProviderError, isAbortError, providerErrorCodeForStatus, redactSecrets,
 const STREAM_ERROR_CODES: Record<string, ProviderErrorCode> = {
   overloaded_error: "provider_unavailable",
   rate_limit_error: "rate_limited",
-  authentication_error: "auth_error",
-  permission_error: "auth_error",
+  authentication_error: "provider_auth",
+  permission_error: "provider_auth",
   invalid_request_error: "provider_bad_request",
   request_too_large: "provider_bad_request",
   api_error: "provider_error",
@@ -14,7 +14,7 @@ const STREAM_ERROR_CODES: Record<string, ProviderErrorCode> = {
 };
 
 const SUMMARIES: Record<ProviderErrorCode, string> = {
-  auth_error: "The Anthropic API rejected the credentials",
+  provider_auth: "The Anthropic API rejected the credentials",
   rate_limited: "The Anthropic API rate limit was reached",
   provider_unavailable: "The Anthropic API is overloaded or unavailable",
   provider_bad_request: "The Anthropic API rejected the request",
@@ -47,7 +47,7 @@ export function toProviderError(error: unknown, apiKey?: string | null): unknown
   const e = (error ?? {}) as AnthropicErrorShape;
   if (typeof e.message === "string" && e.message.includes("Could not resolve authentication method")) {
     return new ProviderError(
-      "auth_error",
+      "provider_auth",
       "No Anthropic API key: set ANTHROPIC_API_KEY or pass `anthropic: new Anthropic({ apiKey })` to AnthropicAdapter.",
       { provider: "anthropic", cause: error, status: 500 },
     );

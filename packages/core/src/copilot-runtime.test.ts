@@ -320,8 +320,8 @@ describe("the run loop", () => {
 
   it.each([
     [
-      new ProviderError("auth_error", "The OpenAI API rejected the credentials (HTTP 401)", { provider: "openai" }),
-      "auth_error",
+      new ProviderError("provider_auth", "The OpenAI API rejected the credentials (HTTP 401)", { provider: "openai" }),
+      "provider_auth",
       /credentials/,
     ],
     [new ProviderError("rate_limited", "Slow down", { provider: "openai" }), "rate_limited", /Slow down/],

@@ -1,12 +1,4 @@
-import {
-  CopilotRuntimeError,
-  SSE_FRAME_SOURCE,
-  SSE_HEADERS,
-  encodeSSE,
-  type BaseEvent,
-  type ErrorBody,
-  type SSEFrameSource,
-} from "@copilot-runtime/protocol";
+import { SSE_FRAME_SOURCE, SSE_HEADERS, encodeSSE, type BaseEvent, type SSEFrameSource } from "@copilot-runtime/protocol";
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -15,15 +7,7 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
   });
 }
 
-/** A JSON error body for an error raised before streaming; never a stack trace. */
-export function errorResponse(error: unknown, headers: Record<string, string> = {}): Response {
-  if (error instanceof CopilotRuntimeError) {
-    const body: ErrorBody = { error: error.code, message: error.message };
-    return jsonResponse(body, error.status, headers);
-  }
-  const body: ErrorBody = { error: "internal_error", message: "An internal error occurred." };
-  return jsonResponse(body, 500, headers);
-}
+export { errorResponse } from "@copilot-runtime/protocol";
 
 /**
  * Streams events as SSE: one frame per event, written as it comes (the

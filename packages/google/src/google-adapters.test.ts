@@ -118,7 +118,7 @@ describe.each(bindings)("%s", (_name, make) => {
   });
 
   it.each([
-    [400, "auth_error"],
+    [400, "provider_auth"],
     [429, "rate_limited"],
     [500, "provider_error"],
     [503, "provider_unavailable"],
@@ -166,7 +166,7 @@ describe("missing API key", () => {
     delete process.env.GEMINI_API_KEY;
     try {
       const error = (await collect(make()).catch((e: unknown) => e)) as ProviderError;
-      expect(error.code).toBe("auth_error");
+      expect(error.code).toBe("provider_auth");
       expect(error.message).toMatch(/GOOGLE_API_KEY/);
     } finally {
       Object.assign(process.env, Object.fromEntries(Object.entries(saved).filter(([, v]) => v !== undefined)));

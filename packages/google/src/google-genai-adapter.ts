@@ -32,7 +32,7 @@ export class GoogleGenAIAdapter implements ServiceAdapter {
     const apiKey = this.options.apiKey ?? envVar("GOOGLE_API_KEY") ?? envVar("GEMINI_API_KEY");
     if (!apiKey) {
       throw new ProviderError(
-        "auth_error",
+        "provider_auth",
         "No Gemini API key: set GOOGLE_API_KEY (or GEMINI_API_KEY), or pass `apiKey` or `genai` to GoogleGenAIAdapter.",
         {
           provider: this.provider,

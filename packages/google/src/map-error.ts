@@ -9,7 +9,7 @@ export interface GeminiErrorObject {
 }
 
 const SUMMARIES: Record<ProviderErrorCode, string> = {
-  auth_error: "The Gemini API rejected the credentials",
+  provider_auth: "The Gemini API rejected the credentials",
   rate_limited: "The Gemini API quota or rate limit was reached",
   provider_unavailable: "The Gemini API is overloaded or unavailable",
   provider_bad_request: "The Gemini API rejected the request",
@@ -34,8 +34,8 @@ function parseJsonError(text: string): GeminiErrorObject | undefined {
 
 function codeFor(status: number | undefined, error: GeminiErrorObject | undefined, text: string): ProviderErrorCode {
   const reasons = (error?.details ?? []).map((detail) => detail.reason);
-  if (reasons.includes("API_KEY_INVALID") || /API key not valid|API_KEY_INVALID/i.test(text)) return "auth_error";
-  if (error?.status === "UNAUTHENTICATED" || error?.status === "PERMISSION_DENIED") return "auth_error";
+  if (reasons.includes("API_KEY_INVALID") || /API key not valid|API_KEY_INVALID/i.test(text)) return "provider_auth";
+  if (error?.status === "UNAUTHENTICATED" || error?.status === "PERMISSION_DENIED") return "provider_auth";
   if (error?.status === "RESOURCE_EXHAUSTED") return "rate_limited";
   if (error?.status === "UNAVAILABLE") return "provider_unavailable";
   if (error?.status === "DEADLINE_EXCEEDED") return "timeout";

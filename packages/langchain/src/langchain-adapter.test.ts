@@ -134,7 +134,7 @@ describe("LangChainAdapter results", () => {
     });
     const error = (await collect(() => Promise.reject(failure)).catch((e: unknown) => e)) as ProviderError;
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error.code).toBe("auth_error");
+    expect(error.code).toBe("provider_auth");
     expect(error.message).not.toContain("SECRET");
     const bad = (await collect(() => 42 as unknown as string).catch((e: unknown) => e)) as ProviderError;
     expect(bad.message).toMatch(/return a string, an AIMessage/);

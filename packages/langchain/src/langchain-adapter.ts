@@ -39,7 +39,7 @@ export interface LangChainAdapterOptions {
 }
 
 const LC_ERROR_CODES: Record<string, ProviderErrorCode> = {
-  MODEL_AUTHENTICATION: "auth_error",
+  MODEL_AUTHENTICATION: "provider_auth",
   MODEL_RATE_LIMIT: "rate_limited",
   MODEL_NOT_FOUND: "provider_bad_request",
 };

@@ -33,9 +33,9 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): CopilotRuntimeMiddleware
     async onRequest({ request, context }) {
       if (isPreflight(request) || options.skip?.(request)) return;
       const key = request.headers.get(header)?.trim();
-      if (!key) return jsonError(401, "auth_error", `Missing API key: send it in the ${header} header.`, challenge);
+      if (!key) return jsonError(401, "unauthorized", `Missing API key: send it in the ${header} header.`, challenge);
       const identity = entries.length > 0 ? lookup(key) : await options.verify!(key, request);
-      if (!identity) return jsonError(401, "auth_error", "The API key is not valid.", challenge);
+      if (!identity) return jsonError(401, "unauthorized", "The API key is not valid.", challenge);
       context.identity = identity;
     },
   };

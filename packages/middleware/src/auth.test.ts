@@ -36,7 +36,7 @@ describe("bearerAuth", () => {
     const response = await server.run();
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toBe('Bearer realm="copilot-runtime"');
-    expect(await response.json()).toEqual({ error: "auth_error", message: "Missing bearer token: send Authorization: Bearer <token>." });
+    expect(await response.json()).toEqual({ error: "unauthorized", message: "Missing bearer token: send Authorization: Bearer <token>." });
     expect(adapter.requests).toHaveLength(0);
   });
 

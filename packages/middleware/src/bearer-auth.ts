@@ -23,7 +23,7 @@ export function bearerAuth(options: BearerAuthOptions): CopilotRuntimeMiddleware
     async onRequest({ request, context }) {
       if (isPreflight(request) || options.skip?.(request)) return;
       const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
-      if (!match) return jsonError(401, "auth_error", "Missing bearer token: send Authorization: Bearer <token>.", challenge());
+      if (!match) return jsonError(401, "unauthorized", "Missing bearer token: send Authorization: Bearer <token>.", challenge());
       let identity: Identity | null | undefined | false;
       try {
         identity = await options.verify(match[1]!, request);
@@ -31,7 +31,7 @@ export function bearerAuth(options: BearerAuthOptions): CopilotRuntimeMiddleware
         throw new Error("bearerAuth: verify() failed", { cause });
       }
       if (!identity || typeof identity.id !== "string") {
-        return jsonError(401, "auth_error", "The bearer token is invalid or expired.", challenge("invalid_token"));
+        return jsonError(401, "unauthorized", "The bearer token is invalid or expired.", challenge("invalid_token"));
       }
       context.identity = identity;
     },

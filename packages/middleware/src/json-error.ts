@@ -1,10 +1,4 @@
-import type { ErrorBody, ErrorCode } from "@copilot-runtime/protocol";
-
-/** A JSON error answer in the runtime's shape: `{ error, message }`. */
-export function jsonError(status: number, code: ErrorCode, message: string, headers: Record<string, string> = {}): Response {
-  const body: ErrorBody = { error: code, message };
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=utf-8", ...headers } });
-}
+export { jsonErrorResponse as jsonError } from "@copilot-runtime/protocol";
 
 /** Compares two strings in time that depends only on their lengths (for secrets). */
 export function safeEqual(a: string, b: string): boolean {

@@ -48,14 +48,14 @@ describe("requestLogger", () => {
   it("logs failures with their code, and messages when asked", async () => {
     const lines: RunLogEntry[] = [];
     const adapter = new ScriptedAdapter({
-      steps: [{ error: new ProviderError("auth_error", "The OpenAI API rejected the credentials (HTTP 401)", { provider: "openai" }) }],
+      steps: [{ error: new ProviderError("provider_auth", "The OpenAI API rejected the credentials (HTTP 401)", { provider: "openai" }) }],
     });
     server = await serve({ middleware: requestLogger({ log: (entry) => lines.push(entry), includeMessages: true }) }, adapter);
     await (await server.run(runBody("hello there"))).text();
     await vi.waitFor(() => expect(lines).toHaveLength(1));
     expect(lines[0]).toMatchObject({
       status: "error",
-      errorCode: "auth_error",
+      errorCode: "provider_auth",
       errorMessage: "The OpenAI API rejected the credentials (HTTP 401)",
     });
     expect(lines[0]?.inputMessages).toEqual([{ id: "u1", role: "user", content: "hello there" }]);

@@ -229,7 +229,7 @@ describe.each(clients)("with %s", (_name, makeAgent) => {
   });
 
   it.each([
-    ["401", httpError(401), "auth_error"],
+    ["401", httpError(401), "provider_auth"],
     ["500", httpError(500), "provider_error"],
     ["a mid-stream failure", textAnswer("Partial answer that breaks", { errorAfter: 3 }), "provider_error"],
     ["a stream cut mid-way", textAnswer("Partial answer that breaks", { cutAfter: 3 }), "provider_error"],

@@ -25,7 +25,7 @@ function header(headers: OpenAIErrorShape["headers"], name: string): string | nu
 }
 
 const MESSAGES: Record<string, string> = {
-  auth_error: "The OpenAI API rejected the credentials",
+  provider_auth: "The OpenAI API rejected the credentials",
   rate_limited: "The OpenAI API rate limit was reached",
   provider_unavailable: "The OpenAI API is unavailable",
   provider_bad_request: "The OpenAI API rejected the request",

@@ -151,8 +151,8 @@ describe("OpenAIAdapter", () => {
   });
 
   it.each([
-    [401, "auth_error"],
-    [403, "auth_error"],
+    [401, "provider_auth"],
+    [403, "provider_auth"],
     [400, "provider_bad_request"],
     [404, "provider_bad_request"],
     [500, "provider_error"],
@@ -214,7 +214,7 @@ describe("OpenAIAdapter", () => {
     delete process.env.OPENAI_API_KEY;
     try {
       const error = await failure(request(), new OpenAIAdapter());
-      expect(error.code).toBe("auth_error");
+      expect(error.code).toBe("provider_auth");
       expect(error.message).toMatch(/OPENAI_API_KEY/);
     } finally {
       if (saved !== undefined) process.env.OPENAI_API_KEY = saved;

@@ -60,7 +60,7 @@ export class OpenAIAdapter implements ServiceAdapter {
         this.client = new OpenAI();
       } catch (cause) {
         throw new ProviderError(
-          "auth_error",
+          "provider_auth",
           "No OpenAI API key: set OPENAI_API_KEY or pass `openai: new OpenAI({ apiKey })` to OpenAIAdapter.",
           { provider: this.provider, cause, status: 500 },
         );

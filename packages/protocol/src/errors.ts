@@ -14,8 +14,10 @@ export type ErrorCode =
   | "middleware_rejected"
   | "middleware_error"
   | "run_in_progress"
-  // provider errors (RUN_ERROR)
-  | "auth_error"
+  // the runtime's own client authentication (bearerAuth, apiKeyAuth; 401)
+  | "unauthorized"
+  // provider errors (RUN_ERROR, or 502 before streaming)
+  | "provider_auth"
   | "rate_limited"
   | "provider_unavailable"
   | "provider_bad_request"
@@ -63,7 +65,7 @@ export class ConfigurationError extends CopilotRuntimeError {
 }
 
 export type ProviderErrorCode =
-  "auth_error" | "rate_limited" | "provider_unavailable" | "provider_bad_request" | "provider_error" | "timeout";
+  "provider_auth" | "rate_limited" | "provider_unavailable" | "provider_bad_request" | "provider_error" | "timeout";
 
 export interface ProviderErrorOptions extends CopilotRuntimeErrorOptions {
   /** The provider name, e.g. "openai". */
@@ -96,7 +98,7 @@ export class ProviderError extends CopilotRuntimeError {
 
 /** The code a provider HTTP status maps to. */
 export function providerErrorCodeForStatus(status: number | undefined): ProviderErrorCode {
-  if (status === 401 || status === 403) return "auth_error";
+  if (status === 401 || status === 403) return "provider_auth";
   if (status === 429) return "rate_limited";
   if (status === 408 || status === 504) return "timeout";
   if (status === 502 || status === 503 || status === 529) return "provider_unavailable";
@@ -109,4 +111,39 @@ export function isAbortError(error: unknown): boolean {
     error instanceof Error &&
     (error.name === "AbortError" || error.name === "APIUserAbortError" || (error as { code?: unknown }).code === "ABORT_ERR")
   );
+}
+
+/** The one abort error adapters throw when their request was cancelled (`name: "AbortError"`). */
+export function abortError(cause?: unknown): Error {
+  return Object.assign(new Error("The request was aborted.", cause !== undefined ? { cause } : undefined), { name: "AbortError" });
+}
+
+/**
+ * The error for an adapter that has no API key: a configuration problem,
+ * with a hint naming the environment variable(s) and the option to set.
+ */
+export function missingApiKeyError(options: {
+  adapter: string;
+  envVars: readonly string[];
+  option: string;
+  cause?: unknown;
+}): ConfigurationError {
+  const vars = options.envVars.join(" or ");
+  return new ConfigurationError(`${options.adapter} has no API key: set ${vars}, or pass ${options.option} to ${options.adapter}.`, {
+    cause: options.cause,
+  });
+}
+
+/**
+ * Seconds to wait from a `retry-after` header value: delta-seconds or an
+ * HTTP date (`Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`); undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (value == null) return undefined;
+  const text = value.trim();
+  if (text === "") return undefined;
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
 }

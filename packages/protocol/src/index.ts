@@ -5,6 +5,7 @@ export * from "@ag-ui/core";
 export * from "./action.js";
 export * from "./action-schema.js";
 export * from "./errors.js";
+export * from "./error-response.js";
 export * from "./http-api.js";
 export * from "./json-schema.js";
 export * from "./message-helpers.js";

@@ -153,8 +153,8 @@ const anthropicWire: WireFormat<AnthropicRequestBody> = {
   errorBody: anthropicErrorBody,
   summarize,
   errorCases: [
-    { name: "401 authentication_error", script: { kind: "error", status: 401 }, code: "auth_error" },
-    { name: "403 permission_error", script: { kind: "error", status: 403 }, code: "auth_error" },
+    { name: "401 authentication_error", script: { kind: "error", status: 401 }, code: "provider_auth" },
+    { name: "403 permission_error", script: { kind: "error", status: 403 }, code: "provider_auth" },
     { name: "429 rate_limit_error", script: { kind: "error", status: 429, headers: { "retry-after": "20" } }, code: "rate_limited" },
     { name: "529 overloaded_error", script: { kind: "error", status: 529 }, code: "provider_unavailable" },
     { name: "500 api_error", script: { kind: "error", status: 500 }, code: "provider_error" },

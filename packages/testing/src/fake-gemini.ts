@@ -153,8 +153,8 @@ const geminiWire: WireFormat<GeminiRequestBody> = {
   errorBody: geminiErrorBody,
   summarize,
   errorCases: [
-    { name: "400 API_KEY_INVALID", script: { kind: "error", status: 400 }, code: "auth_error" },
-    { name: "403 PERMISSION_DENIED", script: { kind: "error", status: 403 }, code: "auth_error" },
+    { name: "400 API_KEY_INVALID", script: { kind: "error", status: 400 }, code: "provider_auth" },
+    { name: "403 PERMISSION_DENIED", script: { kind: "error", status: 403 }, code: "provider_auth" },
     { name: "429 RESOURCE_EXHAUSTED", script: { kind: "error", status: 429 }, code: "rate_limited" },
     { name: "503 UNAVAILABLE", script: { kind: "error", status: 503 }, code: "provider_unavailable" },
     { name: "500 INTERNAL", script: { kind: "error", status: 500 }, code: "provider_error" },

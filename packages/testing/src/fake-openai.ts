@@ -279,8 +279,8 @@ const openaiWire: WireFormat<ChatCompletionRequestBody> = {
     };
   },
   errorCases: [
-    { name: "401 invalid_api_key", script: { kind: "error", status: 401 }, code: "auth_error" },
-    { name: "403 permission denied", script: { kind: "error", status: 403 }, code: "auth_error" },
+    { name: "401 invalid_api_key", script: { kind: "error", status: 401 }, code: "provider_auth" },
+    { name: "403 permission denied", script: { kind: "error", status: 403 }, code: "provider_auth" },
     { name: "429 rate_limit_exceeded", script: { kind: "error", status: 429, headers: { "retry-after": "20" } }, code: "rate_limited" },
     { name: "500 server_error", script: { kind: "error", status: 500 }, code: "provider_error" },
     { name: "503 overloaded", script: { kind: "error", status: 503 }, code: "provider_unavailable" },
