@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { ProviderError, verifyEvents, type BaseEvent, type ErrorBody, type RuntimeInfo } from "@copilot-runtime/protocol";
 import { ScriptedAdapter, collectEvents, collectIterable, eventTypes, textOf } from "@copilot-runtime/testing";
-import { CopilotRuntime, type CopilotRuntimeOptions } from "./copilot-runtime.js";
+import { CopilotRuntime } from "./copilot-runtime.js";
+import type { CopilotRuntimeOptions } from "./runtime-options.js";
 import { ofType, post, runInput } from "./test-helpers.js";
 
 const sayHello = {
@@ -39,7 +40,21 @@ describe("GET /info", () => {
     const info = (await response.json()) as RuntimeInfo;
     expect(info).toEqual({
       version: "0.0.0-test",
-      agents: { default: { name: "default", description: expect.any(String), className: "CopilotRuntime" } },
+      agents: {
+        default: {
+          name: "default",
+          description: expect.any(String),
+          className: "CopilotRuntime",
+          capabilities: {
+            identity: { name: "default", type: "copilot-runtime", version: "0.0.0-test", provider: "scripted" },
+            transport: { streaming: true },
+            tools: { supported: true, parallelCalls: true, clientProvided: true },
+            reasoning: { supported: true, streaming: true },
+            execution: { maxIterations: 8 },
+            humanInTheLoop: { supported: true },
+          },
+        },
+      },
       actions: [
         {
           name: "sayHello",

@@ -2,8 +2,8 @@ import {
   EventType,
   contentText,
   isPlainObject,
+  type AGUIEvent,
   type ActionContext,
-  type BaseEvent,
   type NormalizedAction,
 } from "@copilot-runtime/protocol";
 import { EventChannel } from "./event-channel.js";
@@ -19,8 +19,6 @@ export interface ToolCallOutcome {
   call: PendingToolCall;
   resultMessageId: string;
   content: string;
-  /** Text the handler streamed, emitted as its own assistant message. */
-  streamedMessage?: { id: string; content: string };
 }
 
 export interface ExecuteOptions {
@@ -80,7 +78,7 @@ function parseArguments(call: PendingToolCall): { ok: true; value: Record<string
   return { ok: true, value: parsed };
 }
 
-async function runOne(call: PendingToolCall, options: ExecuteOptions, channel: EventChannel<BaseEvent>): Promise<ToolCallOutcome> {
+async function runOne(call: PendingToolCall, options: ExecuteOptions, channel: EventChannel<AGUIEvent>): Promise<ToolCallOutcome> {
   const resultMessageId = crypto.randomUUID();
   const action = options.actions.get(call.name);
   if (action === undefined) {
@@ -108,21 +106,16 @@ async function runOne(call: PendingToolCall, options: ExecuteOptions, channel: E
         const delta = chunkText(chunk);
         if (delta === "") continue;
         if (!opened) {
-          channel.push({ type: EventType.TEXT_MESSAGE_START, messageId, role: "assistant" } as BaseEvent);
+          channel.push({ type: EventType.TEXT_MESSAGE_START, messageId, role: "assistant" });
           opened = true;
         }
         content += delta;
-        channel.push({ type: EventType.TEXT_MESSAGE_CONTENT, messageId, delta } as BaseEvent);
+        channel.push({ type: EventType.TEXT_MESSAGE_CONTENT, messageId, delta });
       }
     } finally {
-      if (opened) channel.push({ type: EventType.TEXT_MESSAGE_END, messageId } as BaseEvent);
+      if (opened) channel.push({ type: EventType.TEXT_MESSAGE_END, messageId });
     }
-    return {
-      call,
-      resultMessageId,
-      content: content === "" ? NO_VALUE : content,
-      ...(opened ? { streamedMessage: { id: messageId, content } } : {}),
-    };
+    return { call, resultMessageId, content: content === "" ? NO_VALUE : content };
   } catch (error) {
     try {
       options.onActionError(error, call);
@@ -142,9 +135,9 @@ async function runOne(call: PendingToolCall, options: ExecuteOptions, channel: E
 export async function* executeToolCalls(
   calls: readonly PendingToolCall[],
   options: ExecuteOptions,
-): AsyncGenerator<BaseEvent, ToolCallOutcome[]> {
+): AsyncGenerator<AGUIEvent, ToolCallOutcome[]> {
   if (calls.length === 0) return [];
-  const channel = new EventChannel<BaseEvent>();
+  const channel = new EventChannel<AGUIEvent>();
   const outcomes: (ToolCallOutcome | undefined)[] = calls.map(() => undefined);
   let pending = calls.length;
   const signal = options.context.signal;
@@ -161,7 +154,7 @@ export async function* executeToolCalls(
           messageId: outcome.resultMessageId,
           toolCallId: call.id,
           content: outcome.content,
-        } as BaseEvent);
+        });
         if (--pending === 0) channel.close();
       });
   });

@@ -1,4 +1,4 @@
-import { SSE_FRAME_SOURCE, SSE_HEADERS, encodeSSE, type BaseEvent, type SSEFrameSource } from "@copilot-runtime/protocol";
+import { SSE_FRAME_SOURCE, SSE_HEADERS, type SSEFrameSource } from "@copilot-runtime/protocol";
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -7,29 +7,15 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
   });
 }
 
-export { errorResponse } from "@copilot-runtime/protocol";
-
 /**
- * Streams events as SSE: one frame per event, written as it comes (the
- * stream pulls the next event only when the previous frame was taken).
- * Cancelling the body (client gone) calls `onCancel` and ends the iterator.
+ * A `200 text/event-stream` response of SSE frames, each written as it comes
+ * (the body pulls the next frame only when the previous one was taken).
+ * Cancelling the body (the client went away) calls `onCancel` and ends the
+ * frames. Its body is a web stream; a binding on the same process may take
+ * the frames directly (`SSE_FRAME_SOURCE`).
  */
-export function eventStreamResponse(events: AsyncIterable<BaseEvent>, onCancel: () => void, onFrame?: (frame: string) => void): Response {
-  async function* frames(): AsyncGenerator<string> {
-    for await (const event of events) {
-      const frame = encodeSSE(event);
-      onFrame?.(frame);
-      yield frame;
-    }
-  }
-  return frameResponse(frames(), onCancel);
-}
-
-/**
- * A `200 text/event-stream` response of SSE frames. Its body is a web stream;
- * a binding on the same process may take the frames directly (`SSE_FRAME_SOURCE`).
- */
-function frameResponse(frames: AsyncIterator<string>, onCancel: () => void): Response {
+export function sseResponse(stream: AsyncIterable<string>, onCancel: () => void = () => undefined): Response {
+  const frames = stream[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
   const cancel = () => {
     onCancel();
@@ -42,7 +28,7 @@ function frameResponse(frames: AsyncIterator<string>, onCancel: () => void): Res
         try {
           result = await frames.next();
         } catch {
-          // the run loop reports its own errors as RUN_ERROR; this is a last guard
+          // a run session reports its own errors as RUN_ERROR; this is a last guard
           controller.close();
           return;
         }
@@ -57,9 +43,4 @@ function frameResponse(frames: AsyncIterator<string>, onCancel: () => void): Res
   const source: SSEFrameSource = { frames: { [Symbol.asyncIterator]: () => frames }, cancel };
   Object.defineProperty(response, SSE_FRAME_SOURCE, { value: source });
   return response;
-}
-
-/** Streams ready-made SSE frames (a replay), ending when they end or the client cancels. */
-export function frameStreamResponse(frames: AsyncIterable<string>): Response {
-  return frameResponse(frames[Symbol.asyncIterator](), () => undefined);
 }

@@ -1,18 +1,16 @@
+export { CopilotRuntime, VERSION } from "./copilot-runtime.js";
 export {
-  CopilotRuntime,
   DEFAULT_AGENT_ID,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_STEPS,
   DEFAULT_PROVIDER_TIMEOUT_MS,
-  VERSION,
   type ActionsContext,
   type ActionsOption,
   type CopilotRuntimeOptions,
   type CopilotRuntimeRequest,
   type HandlerOptions,
   type RequestMeta,
-} from "./copilot-runtime.js";
-export { MiddlewareChain } from "./middleware-chain.js";
+} from "./runtime-options.js";
 export { DEFAULT_INPUT_LIMITS, type InputLimits } from "./run-input.js";
 export {
   MemoryRunStore,

@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { ProviderError, type BaseEvent, type Message } from "@copilot-runtime/protocol";
 import { ScriptedAdapter, collectEvents, type ScriptedStep } from "@copilot-runtime/testing";
-import { CopilotRuntime, type CopilotRuntimeOptions } from "./copilot-runtime.js";
+import { CopilotRuntime } from "./copilot-runtime.js";
+import type { CopilotRuntimeOptions } from "./runtime-options.js";
 import { MiddlewareRejection } from "./middleware-rejection.js";
 import type {
   CopilotRuntimeMiddleware,
@@ -108,6 +109,7 @@ describe("every hook's payload, field by field", () => {
     expect(Object.keys(payload).toSorted()).toEqual([
       "context",
       "durationMs",
+      "finishReason",
       "inputMessages",
       "outputMessages",
       "properties",
@@ -117,6 +119,7 @@ describe("every hook's payload, field by field", () => {
       "url",
       "usage",
     ]);
+    expect(payload.finishReason).toBe("stop");
     expect(payload.outputMessages).toEqual([
       { id: idsOf(events, "TEXT_MESSAGE_START", "messageId")[0], role: "assistant", content: "Hi there!" },
     ]);

@@ -26,6 +26,7 @@ export type ErrorCode =
   // run errors
   | "aborted"
   | "stopped"
+  | "server_shutdown"
   | "configuration_error"
   | "internal_error";
 

@@ -1,3 +1,4 @@
+import type { AgentCapabilities } from "@ag-ui/core";
 import type { ErrorCode } from "./errors.js";
 import type { JSONSchema } from "./json-schema.js";
 
@@ -11,6 +12,8 @@ export interface AgentInfo {
   name: string;
   description: string;
   className: string;
+  /** What the agent can do, in AG-UI 1.0's terms, where known. */
+  capabilities?: AgentCapabilities;
 }
 
 export interface ActionInfo {

@@ -4,6 +4,7 @@
 export * from "@ag-ui/core";
 export * from "./action.js";
 export * from "./action-schema.js";
+export * from "./compose-middleware.js";
 export * from "./errors.js";
 export * from "./error-response.js";
 export * from "./http-api.js";

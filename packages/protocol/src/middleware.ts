@@ -1,5 +1,6 @@
 import type { Message, TokenUsage } from "@ag-ui/core";
 import type { Identity } from "./action.js";
+import type { FinishReason } from "./service-adapter.js";
 
 /**
  * Per-request state shared by every hook of every middleware (and, for
@@ -58,7 +59,13 @@ export interface OnAfterRequestOptions extends OnBeforeRequestOptions {
   usage?: TokenUsage;
   /** Milliseconds from the start of the run to its last event. */
   durationMs: number;
-  /** Set when the run ended with `RUN_ERROR` (including an abort by the client). */
+  /**
+   * Why the model stopped on its last call, when the agent reported it:
+   * `stop`, `tool_calls` (frontend tools left to the client), `length` (cut by
+   * the token limit), `content_filter`, `error` or `other`.
+   */
+  finishReason?: FinishReason;
+  /** Set when the run ended with `RUN_ERROR` or was stopped (including an abort by the client). */
   error?: RunFailure;
 }
 

@@ -1,4 +1,4 @@
-import type { BaseEvent } from "@ag-ui/core";
+import type { AGUIEvent, BaseEvent } from "@ag-ui/core";
 
 /** Response headers of an AG-UI event stream. */
 export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
@@ -12,7 +12,7 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
  * One SSE frame: `data: <one-line JSON>\n\n`. `JSON.stringify` escapes
  * newlines inside strings and drops `undefined`, so optional fields are absent.
  */
-export function encodeSSE(event: BaseEvent): string {
+export function encodeSSE(event: AGUIEvent | BaseEvent): string {
   return `data: ${JSON.stringify(event)}\n\n`;
 }
 

@@ -1,0 +1,135 @@
+import {
+  EventType,
+  type AGUIEvent,
+  type AdapterTool,
+  type AssistantMessage,
+  type Message,
+  type ModelParameters,
+  type ServiceAdapter,
+} from "@copilot-runtime/protocol";
+import type { AgentRunContext } from "./agent.js";
+import type { PendingToolCall } from "./execute-tool-calls.js";
+
+export interface LlmCallRequest {
+  adapter: ServiceAdapter;
+  threadId: string;
+  runId: string;
+  messages: Message[];
+  tools: AdapterTool[];
+  parameters: ModelParameters;
+}
+
+/** What one LLM call answered: its assistant message (absent when it said nothing) and its tool calls. */
+export interface LlmAnswer {
+  message: AssistantMessage | undefined;
+  calls: PendingToolCall[];
+}
+
+/**
+ * One LLM call, streamed: text, reasoning and tool calls become AG-UI events
+ * as they come (tool calls carry the assistant message as their parent), and
+ * everything opened is closed when the stream ends. Usage and the finish
+ * reason go to the run context. A provider failure or an abort is thrown.
+ */
+export async function* streamLlmCall(request: LlmCallRequest, context: AgentRunContext): AsyncGenerator<AGUIEvent, LlmAnswer> {
+  const { adapter } = request;
+  const messageId = crypto.randomUUID();
+  let text = "";
+  let textOpen = false;
+  let reasoningId: string | undefined;
+  const calls = new Map<string, PendingToolCall & { open: boolean }>();
+
+  function* closeText(): Generator<AGUIEvent> {
+    if (!textOpen) return;
+    textOpen = false;
+    yield { type: EventType.TEXT_MESSAGE_END, messageId };
+  }
+  function* closeReasoning(): Generator<AGUIEvent> {
+    if (reasoningId === undefined) return;
+    yield { type: EventType.REASONING_MESSAGE_END, messageId: reasoningId };
+    reasoningId = undefined;
+  }
+
+  const parts = adapter.stream({
+    threadId: request.threadId,
+    runId: request.runId,
+    messages: request.messages,
+    tools: request.tools,
+    parameters: request.parameters,
+    signal: context.signal,
+  });
+  for await (const part of parts) {
+    switch (part.type) {
+      case "text-delta":
+        if (part.delta === "") break;
+        yield* closeReasoning();
+        if (!textOpen) {
+          textOpen = true;
+          yield { type: EventType.TEXT_MESSAGE_START, messageId, role: "assistant" };
+        }
+        text += part.delta;
+        yield { type: EventType.TEXT_MESSAGE_CONTENT, messageId, delta: part.delta };
+        break;
+      case "reasoning-delta":
+        if (part.delta === "") break;
+        if (reasoningId === undefined) {
+          reasoningId = crypto.randomUUID();
+          yield { type: EventType.REASONING_MESSAGE_START, messageId: reasoningId, role: "reasoning" };
+        }
+        yield { type: EventType.REASONING_MESSAGE_CONTENT, messageId: reasoningId, delta: part.delta };
+        break;
+      case "tool-call-start":
+        if (calls.has(part.toolCallId)) break;
+        yield* closeReasoning();
+        yield* closeText();
+        calls.set(part.toolCallId, { id: part.toolCallId, name: part.toolName, args: "", open: true });
+        yield { type: EventType.TOOL_CALL_START, toolCallId: part.toolCallId, toolCallName: part.toolName, parentMessageId: messageId };
+        break;
+      case "tool-call-delta": {
+        const call = calls.get(part.toolCallId);
+        if (call === undefined || !call.open || part.argsDelta === "") break;
+        call.args += part.argsDelta;
+        yield { type: EventType.TOOL_CALL_ARGS, toolCallId: call.id, delta: part.argsDelta };
+        break;
+      }
+      case "tool-call-end": {
+        const call = calls.get(part.toolCallId);
+        if (call === undefined || !call.open) break;
+        call.open = false;
+        yield { type: EventType.TOOL_CALL_END, toolCallId: call.id };
+        break;
+      }
+      case "usage":
+        context.addUsage({ provider: adapter.provider, model: adapter.model, ...part.usage });
+        break;
+      case "finish":
+        context.setFinishReason(part.reason);
+        break;
+      case "error":
+        throw part.error;
+      default:
+        break;
+    }
+  }
+  // The SDKs of some providers end their iteration quietly when aborted.
+  context.signal.throwIfAborted();
+
+  yield* closeReasoning();
+  yield* closeText();
+  for (const call of calls.values()) {
+    if (!call.open) continue;
+    call.open = false;
+    yield { type: EventType.TOOL_CALL_END, toolCallId: call.id };
+  }
+  if (text === "" && calls.size === 0) return { message: undefined, calls: [] };
+  const message: AssistantMessage = { id: messageId, role: "assistant" };
+  if (text !== "") message.content = text;
+  if (calls.size > 0) {
+    message.toolCalls = [...calls.values()].map((call) => ({
+      id: call.id,
+      type: "function",
+      function: { name: call.name, arguments: call.args },
+    }));
+  }
+  return { message, calls: [...calls.values()].map(({ id, name, args }) => ({ id, name, args })) };
+}

@@ -1,0 +1,144 @@
+import { RequestError, errorResponse, isPlainObject, type RequestContext, type RunAgentInput } from "@copilot-runtime/protocol";
+import type { AgentEntry } from "./agent.js";
+import { routeEnvelope } from "./envelope.js";
+import { jsonResponse, sseResponse } from "./http-response.js";
+import { runtimeInfo } from "./info.js";
+import { readJsonBody } from "./request-body.js";
+import { matchRoute, type Route } from "./router.js";
+import { parseRunAgentInput } from "./run-input.js";
+import { RunSession } from "./run-session.js";
+import type { RequestMeta, RuntimeConfig } from "./runtime-options.js";
+import { threadKeyOf } from "./thread-key.js";
+import { replayFrames } from "./thread-replay.js";
+
+export interface RequestHandlerOptions {
+  config: RuntimeConfig;
+  agents: ReadonlyMap<string, AgentEntry>;
+  defaultAgentId: string;
+  /** Normalized, or undefined to match routes by suffix. */
+  basePath: string | undefined;
+  version: string;
+}
+
+type Dispatch = Extract<Route, { kind: "info" | "run" | "connect" | "stop" }> & { body?: unknown };
+
+/**
+ * The runtime's HTTP surface as a fetch handler: `onRequest` middleware,
+ * routing (paths and the single-route envelope), `/info`, runs, `connect`
+ * and `stop`, then `onResponse`. Errors before streaming are JSON bodies.
+ */
+export function createRequestHandler(options: RequestHandlerOptions): (request: Request, meta?: RequestMeta) => Promise<Response> {
+  const { config, agents, defaultAgentId, basePath, version } = options;
+  const { middleware, store } = config;
+
+  function agentFor(agentId: string): AgentEntry {
+    const agent = agents.get(agentId);
+    if (agent === undefined) {
+      const available = [...agents.keys()].join(", ");
+      throw new RequestError("unknown_agent", `Unknown agent ${JSON.stringify(agentId)}. Available agents: ${available}.`);
+    }
+    return agent;
+  }
+
+  async function info(url: string): Promise<Response> {
+    let actions: Awaited<ReturnType<typeof config.actions.resolve>> = [];
+    try {
+      actions = await config.actions.resolve({ properties: {}, url });
+    } catch (error) {
+      middleware.error({ error, source: "request" });
+    }
+    return jsonResponse(runtimeInfo(version, agents, actions));
+  }
+
+  async function run(agentId: string, input: RunAgentInput, request: Request, context: RequestContext): Promise<Response> {
+    const session = await RunSession.open({
+      agentId,
+      agent: agentFor(agentId),
+      input,
+      middleware,
+      serverProperties: config.properties,
+      stallMs: config.providerTimeoutMs,
+      url: request.url,
+      request,
+      context,
+      store,
+      clientSignal: request.signal,
+    });
+    return sseResponse(session.frames(), () => session.cancel());
+  }
+
+  /** Rejoins a thread: its conversation as a snapshot, then the active run's events so far and as they come. */
+  async function connect(body: unknown, context: RequestContext): Promise<Response> {
+    const threadId = isPlainObject(body) && typeof body.threadId === "string" ? body.threadId : undefined;
+    if (threadId === undefined) throw new RequestError("invalid_request", "connect needs a body with a threadId.");
+    return sseResponse(replayFrames(threadId, await store.connect(threadKeyOf(threadId, context))));
+  }
+
+  async function stop(threadId: string, context: RequestContext): Promise<Response> {
+    const stopped = await store.stop(threadKeyOf(threadId, context));
+    return jsonResponse(
+      stopped ? { stopped: true } : { stopped: false, message: `No run is active on thread ${JSON.stringify(threadId)}.` },
+    );
+  }
+
+  async function dispatch(target: Dispatch, request: Request, context: RequestContext): Promise<Response> {
+    if (target.kind === "info") return info(request.url);
+    agentFor(target.agentId);
+    const body = "body" in target ? target.body : await readJsonBody(request, config.maxBodyBytes);
+    switch (target.kind) {
+      case "run":
+        return run(target.agentId, await parseRunAgentInput(body, config.limits), request, context);
+      case "connect":
+        return connect(body, context);
+      case "stop":
+        return stop(target.threadId, context);
+    }
+  }
+
+  async function serve(request: Request, context: RequestContext): Promise<Response> {
+    const route = matchRoute(request, basePath);
+    switch (route.kind) {
+      case "envelope":
+        return dispatch(routeEnvelope(await readJsonBody(request, config.maxBodyBytes), defaultAgentId), request, context);
+      case "stop":
+        return dispatch({ ...route, body: undefined }, request, context);
+      case "info":
+      case "run":
+      case "connect":
+        return dispatch(route, request, context);
+      case "method_not_allowed": {
+        const allow = route.allow.join(", ");
+        return errorResponse(
+          new RequestError("method_not_allowed", `Method ${request.method} is not allowed here; use ${allow}.`, { status: 405 }),
+          {
+            allow,
+          },
+        );
+      }
+      default:
+        return errorResponse(
+          new RequestError("not_found", `No route for ${request.method} ${new URL(request.url).pathname}.`, { status: 404 }),
+        );
+    }
+  }
+
+  return async (incoming, meta) => {
+    const context: RequestContext = { state: {}, ...(meta?.clientAddress !== undefined ? { clientAddress: meta.clientAddress } : {}) };
+    let request = incoming;
+    let path = "/";
+    let response: Response;
+    try {
+      path = new URL(incoming.url).pathname;
+      const admitted = await middleware.request({ request, path, context });
+      if (admitted instanceof Response) response = admitted;
+      else {
+        request = admitted;
+        response = await serve(request, context);
+      }
+    } catch (error) {
+      middleware.error({ error, source: "request", request, context });
+      response = errorResponse(error);
+    }
+    return middleware.response({ request, path, context, response });
+  };
+}

@@ -1,0 +1,118 @@
+import {
+  ConfigurationError,
+  isPlainObject,
+  type ActionDefinition,
+  type CopilotRuntimeMiddleware,
+  type ErrorReport,
+  type LangServeChainConfig,
+  type RunAgentInput,
+  type ServiceAdapter,
+} from "@copilot-runtime/protocol";
+import { ActionResolver, type ActionsContext } from "./action-resolver.js";
+import { MiddlewareChain } from "./middleware-chain.js";
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from "./run-input.js";
+import { MemoryRunStore, type RunStore } from "./run-store.js";
+
+export const DEFAULT_AGENT_ID = "default";
+export const DEFAULT_MAX_STEPS = 8;
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_PROVIDER_TIMEOUT_MS = 120_000;
+
+export type { ActionsContext };
+
+export type ActionsOption =
+  readonly ActionDefinition[] | ((context: ActionsContext) => readonly ActionDefinition[] | Promise<readonly ActionDefinition[]>);
+
+export interface CopilotRuntimeOptions {
+  /** Server-side actions, or a function evaluated per request. */
+  actions?: ActionsOption;
+  /** Remote LangServe chains offered as server-side actions (needs `@copilot-runtime/langserve`). */
+  langserve?: LangServeChainConfig[];
+  /** One middleware or several, applied in order. */
+  middleware?: CopilotRuntimeMiddleware | CopilotRuntimeMiddleware[];
+  /**
+   * Server-side properties for every run. Precedence, lowest first: these,
+   * then the client's `forwardedProps`, then what `onBeforeRequest` returns;
+   * a verified `identity` (from an auth middleware) is set last and cannot be
+   * overridden by the client.
+   */
+  properties?: Record<string, unknown>;
+  /** LLM calls per run, server action round trips included. Default 8. */
+  maxSteps?: number;
+  /** Largest accepted request body in bytes. Default 4 MiB. */
+  maxBodyBytes?: number;
+  /** A run fails with `timeout` when the LLM's stream sends nothing for this long. Default 120 000 ms. */
+  providerTimeoutMs?: number;
+  /** Bounds on a run's input: messages (1000), tools (256), context items (256). */
+  limits?: Partial<InputLimits>;
+  /** Where threads are kept for `connect` and `stop`. Default: a bounded in-memory store. */
+  runStore?: RunStore;
+  /** Called for every error: failed actions, failed runs, failing middleware. Never required. */
+  onError?: (report: ErrorReport) => void;
+}
+
+export interface HandlerOptions {
+  serviceAdapter: ServiceAdapter;
+  /** Where the runtime is mounted, e.g. "/api/copilotkit". Without it, routes match by suffix. */
+  basePath?: string;
+}
+
+/** What a binding knows about the connection, beyond the `Request`. */
+export interface RequestMeta {
+  clientAddress?: string;
+}
+
+/** A run request for programmatic use (no HTTP). */
+export interface CopilotRuntimeRequest {
+  /** An AG-UI `RunAgentInput`; validated like an HTTP body. */
+  input: RunAgentInput | unknown;
+  serviceAdapter: ServiceAdapter;
+  agentId?: string;
+  url?: string;
+  signal?: AbortSignal;
+}
+
+/** The runtime's options, checked once and filled with defaults. */
+export interface RuntimeConfig {
+  actions: ActionResolver;
+  middleware: MiddlewareChain;
+  store: RunStore;
+  properties: Record<string, unknown> | undefined;
+  maxSteps: number;
+  maxBodyBytes: number;
+  limits: InputLimits;
+  providerTimeoutMs: number;
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value == null) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new ConfigurationError(`${name} must be a positive integer, got ${value}.`);
+  return value;
+}
+
+/** Checks the options; every mistake is a `ConfigurationError` naming the option. */
+export function resolveRuntimeOptions(options: CopilotRuntimeOptions): RuntimeConfig {
+  if (options == null || typeof options !== "object") throw new ConfigurationError("CopilotRuntime options must be an object.");
+  if (options.properties != null && !isPlainObject(options.properties))
+    throw new ConfigurationError("`properties` must be a plain object.");
+  if (options.providerTimeoutMs != null && !(options.providerTimeoutMs > 0)) {
+    throw new ConfigurationError("providerTimeoutMs must be a positive number of milliseconds.");
+  }
+  if (options.runStore != null && typeof options.runStore.begin !== "function") {
+    throw new ConfigurationError("`runStore` must implement RunStore (begin, frame, end, connect, stop).");
+  }
+  return {
+    actions: new ActionResolver(options.actions, options.langserve),
+    middleware: new MiddlewareChain(options.middleware, options.onError),
+    store: options.runStore ?? new MemoryRunStore(),
+    properties: options.properties,
+    maxSteps: positiveInteger("maxSteps", options.maxSteps, DEFAULT_MAX_STEPS),
+    maxBodyBytes: positiveInteger("maxBodyBytes", options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),
+    limits: {
+      maxMessages: positiveInteger("limits.maxMessages", options.limits?.maxMessages, DEFAULT_INPUT_LIMITS.maxMessages),
+      maxTools: positiveInteger("limits.maxTools", options.limits?.maxTools, DEFAULT_INPUT_LIMITS.maxTools),
+      maxContext: positiveInteger("limits.maxContext", options.limits?.maxContext, DEFAULT_INPUT_LIMITS.maxContext),
+    },
+    providerTimeoutMs: options.providerTimeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS,
+  };
+}
