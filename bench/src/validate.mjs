@@ -1,5 +1,5 @@
 // Every streamed answer is checked: a fast wrong answer is a failure.
-import { verifyEvents } from "@copilot-runtime/protocol";
+import { verifyEvents } from "@copilot-runtime/testing";
 import { parseSSE } from "@copilot-runtime/testing";
 import { ANSWER } from "./scenario.mjs";
 

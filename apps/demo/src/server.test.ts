@@ -1,7 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { HttpAgent } from "@ag-ui/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyEvents, type BaseEvent } from "@copilot-runtime/protocol";
+import { type BaseEvent } from "@copilot-runtime/protocol";
+import { verifyEvents } from "@copilot-runtime/testing";
 import { parseSSE } from "@copilot-runtime/testing";
 import { createOfflineModel } from "./offline-model.js";
 import { createDemoServer, ENDPOINT, serviceAdapterFromEnv } from "./server.js";

@@ -23,12 +23,20 @@ export interface AgentRunContext {
   addUsage(usage: TokenUsage): void;
   /** Why the model stopped on its latest call. */
   setFinishReason(reason: FinishReason): void;
-  /** Silence is expected from now on (e.g. server actions running): the stall watchdog waits. */
-  pauseWatchdog(): void;
-  /** Silence is a fault again. */
-  resumeWatchdog(): void;
+  /** The stall watchdog: a run that goes silent for too long fails with `timeout`. */
+  readonly watchdog: RunWatchdog;
   /** A failure that did not end the run (e.g. a server action that threw): reported to `onError`. */
   reportError(error: unknown): void;
+}
+
+/** What an agent tells the stall watchdog; every event it yields counts as a sign of life too. */
+export interface RunWatchdog {
+  /** A sign of life that yields no event (e.g. a usage report or an empty chunk from the provider). */
+  touch(): void;
+  /** Silence is expected from now on (e.g. server actions running): the watchdog waits. */
+  pause(): void;
+  /** Silence is a fault again. */
+  resume(): void;
 }
 
 /**

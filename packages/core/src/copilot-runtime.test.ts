@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { ProviderError, verifyEvents, type BaseEvent, type ErrorBody, type RuntimeInfo } from "@copilot-runtime/protocol";
+import { ProviderError, type BaseEvent, type ErrorBody, type RuntimeInfo } from "@copilot-runtime/protocol";
+import { verifyEvents } from "@copilot-runtime/testing";
 import { ScriptedAdapter, collectEvents, collectIterable, eventTypes, textOf } from "@copilot-runtime/testing";
 import { CopilotRuntime } from "./copilot-runtime.js";
 import type { CopilotRuntimeOptions } from "./runtime-options.js";

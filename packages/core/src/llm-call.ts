@@ -59,6 +59,7 @@ export async function* streamLlmCall(request: LlmCallRequest, context: AgentRunC
     signal: context.signal,
   });
   for await (const part of parts) {
+    context.watchdog.touch();
     switch (part.type) {
       case "text-delta":
         if (part.delta === "") break;

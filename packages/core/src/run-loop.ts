@@ -54,13 +54,13 @@ export async function* runLoop(options: RunLoopOptions, context: AgentRunContext
     if (serverCalls.length === 0) return;
 
     // 3. Run the server actions in parallel; their results go to the client and back to the LLM.
-    context.pauseWatchdog();
+    context.watchdog.pause();
     const outcomes = yield* executeToolCalls(serverCalls, {
       actions: toolSet.actions,
       context: { ...options.actionContext, signal: context.signal },
       onActionError: (error) => context.reportError(error),
     });
-    context.resumeWatchdog();
+    context.watchdog.resume();
     context.signal.throwIfAborted();
     history.push(...outcomes.map(toolMessage));
 

@@ -48,6 +48,14 @@ const UNUSUAL_FINISH = new Set<FinishReason>(["length", "content_filter", "error
 
 type State = "ready" | "running" | "ended";
 
+const FINISH_REASONS = new Set<string>(["stop", "length", "tool_calls", "content_filter", "error", "other"]);
+
+/** A finish reason an agent put into its `RUN_FINISHED.result` (`{ finishReason }`), the way the built-in agent reports one. */
+function reportedFinishReason(result: unknown): FinishReason | undefined {
+  const reason = isPlainObject(result) ? result.finishReason : undefined;
+  return typeof reason === "string" && FINISH_REASONS.has(reason) ? (reason as FinishReason) : undefined;
+}
+
 /** Whether the client speaks AG-UI 1.0 (its input declares `protocolVersion` 1.x or later). */
 function speaksAgUi1(input: RunAgentInput): boolean {
   return typeof input.protocolVersion === "string" && Number.parseInt(input.protocolVersion, 10) >= 1;
@@ -173,7 +181,9 @@ export class RunSession {
     if (this.state !== "ready") return;
     this.state = "running";
     const { agent: entry, input, stallMs } = this.options;
-    const watchdog = new StallWatchdog(stallMs, () => this.abort(new StallTimeout(entry.provider ?? "agent", stallMs, entry.stallSubject)));
+    const watchdog = new StallWatchdog(stallMs, () =>
+      this.abort(new StallTimeout(entry.provider ?? "agent", stallMs, entry.stallSubject ?? "The agent")),
+    );
     let iterator: AsyncIterator<AGUIEvent> | undefined;
     try {
       let thrown: { error: unknown } | undefined;
@@ -233,8 +243,7 @@ export class RunSession {
       signal: this.signal,
       addUsage: (usage) => void this.usage.push(usage),
       setFinishReason: (reason) => void (this.finishReason = reason),
-      pauseWatchdog: () => watchdog.pause(),
-      resumeWatchdog: () => watchdog.resume(),
+      watchdog,
       reportError: (error) => this.options.middleware.error({ error, source: "action", ...this.reportBase() }),
     };
   }
@@ -244,6 +253,12 @@ export class RunSession {
     this.terminalSent = true;
     if (event.usage) this.usage.push(...event.usage);
     if (event.type === EventType.RUN_ERROR) this.failure = { code: event.code ?? "agent_error", message: event.message };
+    else this.finishReason = reportedFinishReason(event.result) ?? this.finishReason ?? this.defaultFinishReason();
+  }
+
+  /** A run that ended normally without a reported reason: waiting on the client's tools, or done. */
+  private defaultFinishReason(): FinishReason {
+    return this.transcript.pendingToolCallIds().length > 0 ? "tool_calls" : "stop";
   }
 
   /** The end of a run the agent did not end itself: finished, cancelled (AG-UI 1.0 clients), or failed. */
@@ -269,7 +284,7 @@ export class RunSession {
     yield* this.transcript.closeOpen();
     const finished = this.finished();
     const pending = this.transcript.pendingToolCallIds();
-    this.finishReason ??= pending.length > 0 ? "tool_calls" : "stop";
+    this.finishReason ??= this.defaultFinishReason();
     if (UNUSUAL_FINISH.has(this.finishReason)) finished.result = { finishReason: this.finishReason };
     if (pending.length > 0 && speaksAgUi1(this.options.input)) finished.outcome = { type: "success", pendingToolCallIds: pending };
     yield finished;

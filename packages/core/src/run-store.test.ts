@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { verifyEvents, type BaseEvent } from "@copilot-runtime/protocol";
+import { type BaseEvent } from "@copilot-runtime/protocol";
+import { verifyEvents } from "@copilot-runtime/testing";
 import { ScriptedAdapter, collectEvents, parseSSE } from "@copilot-runtime/testing";
 import { CopilotRuntime } from "./copilot-runtime.js";
 import { MemoryRunStore } from "./run-store.js";

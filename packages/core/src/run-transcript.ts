@@ -114,6 +114,7 @@ export class RunTranscript {
       if (draft.textOpen) {
         events.push({ type: EventType.TEXT_MESSAGE_END, messageId: draft.id });
         draft.textOpen = false;
+        draft.textEnded = true;
       }
       for (const call of draft.calls) {
         if (call.ended) continue;

@@ -1,9 +1,11 @@
+import type { RunWatchdog } from "./agent.js";
+
 /**
  * Fires when a run goes silent for too long. One timer per run, none per
  * event: `touch()` only stores the time. `pause()` while silence is expected
  * (server actions running), `resume()` after.
  */
-export class StallWatchdog {
+export class StallWatchdog implements RunWatchdog {
   private last = Date.now();
   private paused = 0;
   private timer: ReturnType<typeof setInterval> | undefined;

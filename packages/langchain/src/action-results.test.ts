@@ -3,7 +3,8 @@ import { HttpAgent } from "@ag-ui/client";
 import { AIMessage, AIMessageChunk } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
 import { CopilotRuntime } from "@copilot-runtime/core";
-import { verifyEvents, type BaseEvent } from "@copilot-runtime/protocol";
+import { type BaseEvent } from "@copilot-runtime/protocol";
+import { verifyEvents } from "@copilot-runtime/testing";
 import { ScriptedAdapter } from "@copilot-runtime/testing";
 import { FragmentStreamingModel } from "./test-models.js";
 

@@ -5,7 +5,8 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CopilotRuntime } from "@copilot-runtime/core";
 import { OpenAIAdapter } from "@copilot-runtime/openai";
-import { verifyEvents, type BaseEvent, type LangServeChainConfig } from "@copilot-runtime/protocol";
+import { type BaseEvent, type LangServeChainConfig } from "@copilot-runtime/protocol";
+import { verifyEvents } from "@copilot-runtime/testing";
 import {
   createFakeLangServe,
   createFakeOpenAI,

@@ -10,7 +10,8 @@ import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { CopilotRuntime, type OnAfterRequestOptions } from "@copilot-runtime/core";
 import { OpenAIAdapter } from "@copilot-runtime/openai";
-import { verifyEvents, type BaseEvent, type Message } from "@copilot-runtime/protocol";
+import { type BaseEvent, type Message } from "@copilot-runtime/protocol";
+import { verifyEvents } from "@copilot-runtime/testing";
 import { createFakeOpenAI, httpError, textAnswer, toolCallAnswer, type FakeOpenAI } from "@copilot-runtime/testing";
 import { copilotRuntimeNodeHttpEndpoint } from "./node-http-endpoint.js";
 
@@ -204,6 +205,79 @@ describe.each(clients)("with %s", (_name, makeAgent) => {
       },
       { role: "tool", tool_call_id: "call_fe", content: "yes" },
     ]);
+  });
+
+  const speaks1 = _name.includes("1.0.0");
+
+  it("ends a stopped run as this client generation understands it", async () => {
+    let release!: () => void;
+    fake.enqueue(textAnswer("one two three four five", { holdAfter: 3, hold: new Promise<void>((resolve) => (release = resolve)) }));
+    const threadId = `thread-${crypto.randomUUID()}`;
+    const agent = makeAgent({ url: `${baseUrl}/agent/default/run`, threadId });
+    agent.messages.push({ id: crypto.randomUUID(), role: "user", content: "Long answer please" });
+    const events: BaseEvent[] = [];
+    const errors: { code?: string }[] = [];
+    const outcomes: unknown[] = [];
+    let stopped: Promise<Response> | undefined;
+    await agent.runAgent(
+      {},
+      {
+        onEvent: ({ event }: { event: BaseEvent }) => void events.push(event),
+        onRunErrorEvent: ({ event }: { event: { code?: string } }) => void errors.push(event),
+        onRunFinishedEvent: (params: { outcome?: unknown }) => void outcomes.push(params.outcome),
+        onTextMessageContentEvent: () => {
+          stopped ??= fetch(`${baseUrl}/agent/default/stop/${threadId}`, { method: "POST" });
+        },
+      },
+    );
+    release();
+    expect(await (await stopped!).json()).toEqual({ stopped: true });
+    verifyEvents(events);
+    const end = last(events) as { type: string; outcome?: unknown; code?: string };
+    if (speaks1) {
+      // AG-UI 1.0: a cancelled outcome, the open message closed first
+      expect(end).toEqual({ type: "RUN_FINISHED", threadId, runId: expect.any(String), outcome: { type: "cancelled" } });
+      expect(types(events).slice(-2)).toEqual(["TEXT_MESSAGE_END", "RUN_FINISHED"]);
+      expect(outcomes).toEqual(["cancelled"]);
+      expect(errors).toEqual([]);
+    } else {
+      // 0.0.59 has no cancelled outcome: RUN_ERROR stopped, as before
+      expect(end).toMatchObject({ type: "RUN_ERROR", code: "stopped" });
+      expect(errors.map((error) => error.code)).toEqual(["stopped"]);
+    }
+    expect(last(agent.messages)).toMatchObject({ role: "assistant", content: expect.stringContaining("one") });
+    await vi.waitFor(() => expect(last(afterRequests)?.error?.code).toBe("stopped"));
+  });
+
+  it("names the pending frontend tool calls only to a client that speaks AG-UI 1.0", async () => {
+    const confirm = { name: "confirm", description: "Ask the user", parameters: { type: "object", properties: {} } };
+    fake.enqueue(toolCallAnswer([{ id: "call_pending", name: "confirm", arguments: {} }]));
+    const { events } = await run(agentWith("Ask me"), { tools: [confirm] });
+    const end = last(events) as { type: string; outcome?: unknown };
+    expect(end.type).toBe("RUN_FINISHED");
+    if (speaks1) expect(end.outcome).toEqual({ type: "success", pendingToolCallIds: ["call_pending"] });
+    else expect(end.outcome).toBeUndefined();
+    await vi.waitFor(() => expect(last(afterRequests)?.finishReason).toBe("tool_calls"));
+  });
+
+  it("tells the client an answer was cut by the token limit", async () => {
+    fake.enqueue(textAnswer("A long answer that was cut", { finishReason: "length" }));
+    const agent = agentWith("Write a lot");
+    const results: unknown[] = [];
+    const events: BaseEvent[] = [];
+    const { result } = (await agent.runAgent(
+      { forwardedProps: { maxTokens: 5 } },
+      {
+        onEvent: ({ event }: { event: BaseEvent }) => void events.push(event),
+        onRunFinishedEvent: (params: { result?: unknown }) => void results.push(params.result),
+      },
+    )) as { result?: unknown };
+    verifyEvents(events);
+    expect(last(events)).toMatchObject({ type: "RUN_FINISHED", result: { finishReason: "length" } });
+    expect(result).toEqual({ finishReason: "length" });
+    expect(results).toEqual([{ finishReason: "length" }]);
+    expect(last(fake.bodies())!.max_tokens).toBe(5);
+    await vi.waitFor(() => expect(last(afterRequests)?.finishReason).toBe("length"));
   });
 
   it("turns a throwing action into an error result the LLM answers", async () => {

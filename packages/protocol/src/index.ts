@@ -15,4 +15,3 @@ export * from "./redact.js";
 export * from "./remote-chain.js";
 export * from "./service-adapter.js";
 export * from "./sse-encoder.js";
-export * from "./verify-events.js";

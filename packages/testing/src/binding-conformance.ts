@@ -1,7 +1,8 @@
 // The suite every framework binding passes, over real HTTP on 127.0.0.1.
 // Import it from "@copilot-runtime/testing/conformance" inside a vitest test file.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyEvents, type AdapterPart, type AdapterRequest, type ServiceAdapter } from "@copilot-runtime/protocol";
+import { type AdapterPart, type AdapterRequest, type ServiceAdapter } from "@copilot-runtime/protocol";
+import { verifyEvents } from "./verify-events.js";
 import { parseSSE } from "./collect-events.js";
 
 export interface MountedRuntime {

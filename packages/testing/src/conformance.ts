@@ -4,7 +4,8 @@
 // inside a vitest test file.
 import { HttpAgent } from "@ag-ui/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyEvents, type ActionDefinition, type BaseEvent, type Message, type ServiceAdapter } from "@copilot-runtime/protocol";
+import { type ActionDefinition, type BaseEvent, type Message, type ServiceAdapter } from "@copilot-runtime/protocol";
+import { verifyEvents } from "./verify-events.js";
 import type { FakeProvider } from "./fake-provider.js";
 import { textAnswer, toolCallAnswer } from "./fake-script.js";
 

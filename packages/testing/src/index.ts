@@ -8,3 +8,4 @@ export * from "./scripted-adapter.js";
 export * from "./fake-anthropic.js";
 export * from "./fake-gemini.js";
 export * from "./fake-langserve.js";
+export * from "./verify-events.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EventType, type BaseEvent } from "@ag-ui/core";
+import { EventType, type BaseEvent } from "@copilot-runtime/protocol";
 import { EventOrderError, verifyEvents } from "./verify-events.js";
 
 const e = (type: EventType, fields: Record<string, unknown> = {}) => ({ type, ...fields }) as BaseEvent;

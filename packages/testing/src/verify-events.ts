@@ -1,4 +1,4 @@
-import { EventType, type BaseEvent } from "@ag-ui/core";
+import { EventType, type BaseEvent } from "@copilot-runtime/protocol";
 
 /** A stream broke the AG-UI ordering rules. */
 export class EventOrderError extends Error {
