@@ -1,4 +1,4 @@
-import { CopilotRuntimeError } from "@copilot-runtime/protocol";
+import { ConfigurationError, CopilotRuntimeError } from "@copilot-runtime/protocol";
 
 /**
  * Thrown from `onBeforeRequest` to refuse a request with a given HTTP status
@@ -8,7 +8,7 @@ export class MiddlewareRejection extends CopilotRuntimeError {
   override name = "MiddlewareRejection";
   constructor(status: number, message: string, options: { cause?: unknown } = {}) {
     if (!Number.isInteger(status) || status < 400 || status > 599) {
-      throw new RangeError(`MiddlewareRejection status must be an HTTP error status (400-599), got ${status}`);
+      throw new ConfigurationError(`MiddlewareRejection status must be an HTTP error status (400-599), got ${status}.`);
     }
     super("middleware_rejected", message, { status, cause: options.cause });
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { ProviderError, type BaseEvent, type Message } from "@copilot-runtime/protocol";
+import { ConfigurationError, ProviderError, type BaseEvent, type Message } from "@copilot-runtime/protocol";
 import { ScriptedAdapter, collectEvents, type ScriptedStep } from "@copilot-runtime/testing";
 import { CopilotRuntime } from "./copilot-runtime.js";
 import type { CopilotRuntimeOptions } from "./runtime-options.js";
@@ -387,6 +387,7 @@ describe("onAfterRequest", () => {
 
 describe("MiddlewareRejection", () => {
   it("refuses an out-of-range status", () => {
-    expect(() => new MiddlewareRejection(200, "ok")).toThrow(RangeError);
+    expect(() => new MiddlewareRejection(200, "ok")).toThrow(ConfigurationError);
+    expect(() => new MiddlewareRejection(600, "ok")).toThrow("MiddlewareRejection status must be an HTTP error status (400-599), got 600.");
   });
 });
