@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigurationError, ProviderError, type AdapterPart, type AdapterRequest } from "@copilot-runtime/protocol";
-import { adapterRequest, createFakeAnthropic, httpError, textAnswer, type FakeAnthropic } from "@copilot-runtime/testing";
+import { adapterRequest, collectParts, createFakeAnthropic, httpError, textAnswer, type FakeAnthropic } from "@copilot-runtime/testing";
 import { AnthropicAdapter, type AnthropicAdapterOptions } from "./anthropic-adapter.js";
 
 let fake: FakeAnthropic;
@@ -21,11 +21,7 @@ const adapter = (options: AnthropicAdapterOptions = {}) =>
 
 const request = adapterRequest;
 
-async function collect(req: AdapterRequest, a = adapter()): Promise<AdapterPart[]> {
-  const parts: AdapterPart[] = [];
-  for await (const part of a.stream(req)) parts.push(part);
-  return parts;
-}
+const collect = (req: AdapterRequest, a = adapter()): Promise<AdapterPart[]> => collectParts(a, req);
 
 describe("AnthropicAdapter", () => {
   it("sends the Messages request: top-level system, max_tokens default, tools with input_schema, Bearer auth", async () => {

@@ -1,8 +1,16 @@
 import { GoogleGenAI } from "@google/genai";
 import { GoogleGenerativeAI } from "@google/generative-ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigurationError, ProviderError, type AdapterPart, type AdapterRequest, type ServiceAdapter } from "@copilot-runtime/protocol";
-import { adapterRequest, createFakeGemini, httpError, textAnswer, toolCallAnswer, type FakeGemini } from "@copilot-runtime/testing";
+import { ConfigurationError, ProviderError, type AdapterPart, type ServiceAdapter } from "@copilot-runtime/protocol";
+import {
+  adapterRequest,
+  collectParts,
+  createFakeGemini,
+  httpError,
+  textAnswer,
+  toolCallAnswer,
+  type FakeGemini,
+} from "@copilot-runtime/testing";
 import { GoogleGenAIAdapter } from "./google-genai-adapter.js";
 import { GoogleGenerativeAIAdapter } from "./google-generative-ai-adapter.js";
 import { importOptionalSdk } from "./optional-sdk.js";
@@ -34,11 +42,7 @@ const bindings: [string, () => ServiceAdapter][] = [
 
 const request = adapterRequest;
 
-async function collect(adapter: ServiceAdapter, req: AdapterRequest = request()): Promise<AdapterPart[]> {
-  const parts: AdapterPart[] = [];
-  for await (const part of adapter.stream(req)) parts.push(part);
-  return parts;
-}
+const collect = collectParts;
 
 describe.each(bindings)("%s", (_name, make) => {
   it("sends one conversion: systemInstruction, contents, reduced tool schemas, generationConfig with temperature 0", async () => {

@@ -2,7 +2,7 @@ import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage } f
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { describe, expect, it } from "vitest";
 import { ConfigurationError, ProviderError, type AdapterPart, type AdapterRequest } from "@copilot-runtime/protocol";
-import { adapterRequest } from "@copilot-runtime/testing";
+import { adapterRequest, collectParts } from "@copilot-runtime/testing";
 import { LangChainAdapter, type ChainFnParameters, type ChainFnResult } from "./langchain-adapter.js";
 import { toLangChainMessages } from "./convert-messages.js";
 import { FragmentStreamingModel } from "./test-models.js";
@@ -14,11 +14,8 @@ const request = (overrides: Partial<AdapterRequest> = {}) =>
     ...overrides,
   });
 
-async function collect(chainFn: (p: ChainFnParameters) => ChainFnResult | Promise<ChainFnResult>, req = request()): Promise<AdapterPart[]> {
-  const parts: AdapterPart[] = [];
-  for await (const part of new LangChainAdapter({ chainFn }).stream(req)) parts.push(part);
-  return parts;
-}
+const collect = (chainFn: (p: ChainFnParameters) => ChainFnResult | Promise<ChainFnResult>, req = request()): Promise<AdapterPart[]> =>
+  collectParts(new LangChainAdapter({ chainFn }), req);
 
 const text = (parts: AdapterPart[]) =>
   parts

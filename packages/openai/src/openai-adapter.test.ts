@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigurationError, ProviderError, type AdapterPart, type AdapterRequest } from "@copilot-runtime/protocol";
 import {
   adapterRequest,
+  collectParts,
   createFakeOpenAI,
   httpError,
   startServer,
@@ -24,11 +25,7 @@ afterAll(() => fake.close());
 
 const request = adapterRequest;
 
-async function collect(req: AdapterRequest, a: OpenAIAdapter = adapter): Promise<AdapterPart[]> {
-  const parts: AdapterPart[] = [];
-  for await (const part of a.stream(req)) parts.push(part);
-  return parts;
-}
+const collect = (req: AdapterRequest, a: OpenAIAdapter = adapter): Promise<AdapterPart[]> => collectParts(a, req);
 
 async function failure(req: AdapterRequest, a: OpenAIAdapter = adapter): Promise<ProviderError> {
   const error = await collect(req, a).then(

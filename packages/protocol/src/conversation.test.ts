@@ -8,21 +8,20 @@ const result = (content: string) => ({ content, isError: false, plainContent: co
 describe("providerConversation", () => {
   it("keeps the calls that have a result, each once, with their result, and drops the rest", () => {
     const messages: Message[] = [
-      { id: "s", role: "system", content: "Sys" },
-      { id: "d", role: "developer", content: "Dev" },
       { id: "u", role: "user", content: "go" },
       { id: "orphan", role: "tool", toolCallId: "nobody", content: "lost" },
+      { id: "d", role: "developer", content: "Dev" },
       { id: "a", role: "assistant", content: "", toolCalls: [call("c1", "a"), call("c2", "b", '{"x":1}'), call("c3", "never")] },
       { id: "t2", role: "tool", toolCallId: "c2", content: "two" },
       { id: "t1", role: "tool", toolCallId: "c1", content: "one" },
       { id: "a2", role: "assistant", toolCalls: [call("c1"), call("c9")] },
       { id: "r", role: "reasoning", content: "hmm" } as Message,
       { id: "a3", role: "assistant", content: "Done." },
+      { id: "s", role: "system", content: "Sys" },
     ];
     expect(providerConversation(messages)).toEqual([
-      { role: "system", content: "Sys" },
-      { role: "developer", content: "Dev" },
       { role: "user", content: "go" },
+      { role: "developer", content: "Dev" },
       {
         role: "assistant",
         content: "",
@@ -32,6 +31,7 @@ describe("providerConversation", () => {
         ],
       },
       { role: "assistant", content: "Done.", toolCalls: [] },
+      { role: "system", content: "Sys" },
     ]);
   });
 });
