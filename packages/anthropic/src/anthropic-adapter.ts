@@ -37,8 +37,9 @@ export interface AnthropicAdapterOptions {
 /** The API version that removed the sampling parameters. */
 const SAMPLING_REMOVED_IN = "2026-10-21";
 
-/** The parameters sent under API 2023-06-01, and under later versions, which removed the sampling ones. */
+/** The model parameters sent under API 2023-06-01. */
 const SAMPLING_PARAMETERS = { temperature: "temperature", topP: "top_p", stop: "stop_sequences" } as const;
+/** The model parameters sent under later API versions, which have no `temperature` and `top_p`. */
 const STOP_ONLY = { stop: "stop_sequences" } as const;
 
 type CreateParams = Anthropic.MessageCreateParamsStreaming;
