@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ProviderError, type AdapterPart, type AdapterRequest } from "@copilot-runtime/protocol";
-import { adapterRequest, createFakeAnthropic, httpError, textAnswer, type FakeAnthropic } from "@copilot-runtime/testing";
+import { ConfigurationError, ProviderError, type AdapterPart, type AdapterRequest } from "@copilot-runtime/protocol";
+import { adapterRequest, collectParts, createFakeAnthropic, httpError, textAnswer, type FakeAnthropic } from "@copilot-runtime/testing";
 import { AnthropicAdapter, type AnthropicAdapterOptions } from "./anthropic-adapter.js";
 
 let fake: FakeAnthropic;
@@ -21,11 +21,7 @@ const adapter = (options: AnthropicAdapterOptions = {}) =>
 
 const request = adapterRequest;
 
-async function collect(req: AdapterRequest, a = adapter()): Promise<AdapterPart[]> {
-  const parts: AdapterPart[] = [];
-  for await (const part of a.stream(req)) parts.push(part);
-  return parts;
-}
+const collect = (req: AdapterRequest, a = adapter()): Promise<AdapterPart[]> => collectParts(a, req);
 
 describe("AnthropicAdapter", () => {
   it("sends the Messages request: top-level system, max_tokens default, tools with input_schema, Bearer auth", async () => {
@@ -159,14 +155,28 @@ describe("AnthropicAdapter", () => {
     expect(fake.requests.at(-1)!.headers["x-api-key"]).toBe(API_KEY);
   });
 
-  it("reports a client without credentials as provider_auth, and the fake answers such a request 401", async () => {
+  it("reports a client without credentials as a configuration error, and the fake answers such a request 401", async () => {
     const bare = new Anthropic({ apiKey: null, authToken: null, baseURL: fake.baseURL, maxRetries: 0 });
-    const error = (await collect(request(), adapter({ anthropic: bare })).catch((e: unknown) => e)) as ProviderError;
-    expect(error).toBeInstanceOf(ProviderError);
-    expect(error.code).toBe("provider_auth");
+    const error = (await collect(request(), adapter({ anthropic: bare })).catch((e: unknown) => e)) as ConfigurationError;
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error.code).toBe("configuration_error");
     expect(error.message).toMatch(/ANTHROPIC_API_KEY/);
     const raw = await fetch(`${fake.baseURL}/v1/messages`, { method: "POST", body: "{}" });
     expect(raw.status).toBe(401);
     expect(await raw.json()).toMatchObject({ type: "error", error: { type: "authentication_error" } });
+  });
+
+  it("reports a missing ANTHROPIC_API_KEY as a configuration error naming the variable and the option", async () => {
+    const saved = { ANTHROPIC_API_KEY: process.env.ANTHROPIC_API_KEY, ANTHROPIC_AUTH_TOKEN: process.env.ANTHROPIC_AUTH_TOKEN };
+    delete process.env.ANTHROPIC_API_KEY;
+    delete process.env.ANTHROPIC_AUTH_TOKEN;
+    try {
+      const error = await collect(request(), new AnthropicAdapter()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect(error).toMatchObject({ code: "configuration_error", status: 500 });
+      expect((error as ConfigurationError).message).toMatch(/set ANTHROPIC_API_KEY, or pass `anthropic: new Anthropic\(\{ apiKey \}\)`/);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
+    }
   });
 });

@@ -1,7 +1,8 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { VERSION as SDK_VERSION } from "@anthropic-ai/sdk/version";
 import {
-  ProviderError,
+  abortError,
+  providerParameters,
   type AdapterPart,
   type AdapterRequest,
   type FinishReason,
@@ -9,7 +10,7 @@ import {
   type Usage,
 } from "@copilot-runtime/protocol";
 import { toAnthropicMessages } from "./convert-messages.js";
-import { abortError, toProviderError } from "./map-error.js";
+import { toProviderError } from "./map-error.js";
 
 export interface AnthropicAdapterOptions {
   /** A configured client (API key, baseURL, retries). Default: `new Anthropic()` from the environment. */
@@ -34,9 +35,12 @@ export interface AnthropicAdapterOptions {
 }
 
 /** The API version that removed the sampling parameters. */
-export const SAMPLING_REMOVED_IN = "2026-10-21";
+const SAMPLING_REMOVED_IN = "2026-10-21";
 
-type SamplingBody = { temperature?: number; top_p?: number };
+/** The model parameters sent under API 2023-06-01. */
+const SAMPLING_PARAMETERS = { temperature: "temperature", topP: "top_p", stop: "stop_sequences" } as const;
+/** The model parameters sent under later API versions, which have no `temperature` and `top_p`. */
+const STOP_ONLY = { stop: "stop_sequences" } as const;
 
 type CreateParams = Anthropic.MessageCreateParamsStreaming;
 
@@ -79,19 +83,12 @@ export class AnthropicAdapter implements ServiceAdapter {
     return this.apiVersion < SAMPLING_REMOVED_IN;
   }
 
+  /**
+   * The client; the default one is made on first use. (The SDK finds out that
+   * it has no key only when it sends, see `toProviderError`.)
+   */
   private getClient(): Anthropic {
-    if (this.client === undefined) {
-      try {
-        this.client = new Anthropic();
-      } catch (cause) {
-        throw new ProviderError(
-          "provider_auth",
-          "No Anthropic API key: set ANTHROPIC_API_KEY or pass `anthropic: new Anthropic({ apiKey })` to AnthropicAdapter.",
-          { provider: this.provider, cause, status: 500 },
-        );
-      }
-    }
-    return this.client;
+    return (this.client ??= new Anthropic());
   }
 
   /** The Messages API request for an adapter request. */
@@ -104,6 +101,7 @@ export class AnthropicAdapter implements ServiceAdapter {
       max_tokens: parameters.maxTokens ?? this.options.maxTokens ?? 4096,
       messages,
       stream: true,
+      ...providerParameters(parameters, this.acceptsSampling ? SAMPLING_PARAMETERS : STOP_ONLY),
     };
     if (system.length > 0) {
       if (caching) markLastBlock(system);
@@ -123,12 +121,6 @@ export class AnthropicAdapter implements ServiceAdapter {
         input_schema: tool.parameters as Anthropic.Tool.InputSchema,
       }));
     }
-    if (this.acceptsSampling) {
-      const sampling = body as CreateParams & SamplingBody;
-      if (parameters.temperature != null) sampling.temperature = parameters.temperature;
-      if (parameters.topP != null) sampling.top_p = parameters.topP;
-    }
-    if (parameters.stop != null && parameters.stop.length > 0) body.stop_sequences = parameters.stop;
     return body;
   }
 

@@ -1,5 +1,15 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { ProviderError, isAbortError, providerErrorCodeForStatus, redactSecrets, type ProviderErrorCode } from "@copilot-runtime/protocol";
+import {
+  CopilotRuntimeError,
+  ProviderError,
+  abortError,
+  isAbortError,
+  missingApiKeyError,
+  parseRetryAfter,
+  providerErrorCodeForStatus,
+  redactSecrets,
+  type ProviderErrorCode,
+} from "@copilot-runtime/protocol";
 
 // Error types Anthropic sends in an `event: error` frame (no HTTP status then).
 const STREAM_ERROR_CODES: Record<string, ProviderErrorCode> = {
@@ -30,13 +40,13 @@ interface AnthropicErrorShape {
   type?: string;
 }
 
-export function abortError(cause?: unknown): Error {
-  return Object.assign(new Error("The request was aborted.", { cause }), { name: "AbortError" });
-}
-
-/** Any error of the Anthropic SDK → a `ProviderError` whose message holds no key. Aborts pass through as aborts. */
+/**
+ * Any error of the Anthropic SDK → a `ProviderError` whose message holds no key.
+ * Aborts pass through as aborts, the runtime's own errors as they are; a client
+ * without credentials is a `ConfigurationError`.
+ */
 export function toProviderError(error: unknown, apiKey?: string | null): unknown {
-  if (error instanceof ProviderError || isAbortError(error)) return error;
+  if (error instanceof CopilotRuntimeError || isAbortError(error)) return error;
   if (error instanceof Anthropic.APIUserAbortError) return abortError(error);
   if (error instanceof Anthropic.APIConnectionTimeoutError) {
     return new ProviderError("timeout", "The Anthropic API timed out.", { provider: "anthropic", cause: error });
@@ -45,12 +55,14 @@ export function toProviderError(error: unknown, apiKey?: string | null): unknown
     return new ProviderError("provider_unavailable", "Could not connect to the Anthropic API.", { provider: "anthropic", cause: error });
   }
   const e = (error ?? {}) as AnthropicErrorShape;
+  // The SDK checks its credentials only when it sends: no key, no token.
   if (typeof e.message === "string" && e.message.includes("Could not resolve authentication method")) {
-    return new ProviderError(
-      "provider_auth",
-      "No Anthropic API key: set ANTHROPIC_API_KEY or pass `anthropic: new Anthropic({ apiKey })` to AnthropicAdapter.",
-      { provider: "anthropic", cause: error, status: 500 },
-    );
+    return missingApiKeyError({
+      adapter: "AnthropicAdapter",
+      envVars: ["ANTHROPIC_API_KEY"],
+      option: "`anthropic: new Anthropic({ apiKey })`",
+      cause: error,
+    });
   }
   const isApiError = error instanceof Anthropic.APIError;
   const status = typeof e.status === "number" ? e.status : undefined;
@@ -62,8 +74,7 @@ export function toProviderError(error: unknown, apiKey?: string | null): unknown
       : ((type !== undefined ? STREAM_ERROR_CODES[type] : undefined) ?? "provider_error");
   const detail = redactSecrets(inner?.message ?? e.message ?? String(error), [apiKey]);
   const where = status !== undefined ? `HTTP ${status}` : isApiError ? `mid-stream${type ? ` ${type}` : ""}` : "client error";
-  const retryAfterHeader = e.headers?.get?.("retry-after");
-  const retryAfter = retryAfterHeader != null && Number.isFinite(Number(retryAfterHeader)) ? Number(retryAfterHeader) : undefined;
+  const retryAfter = parseRetryAfter(e.headers?.get?.("retry-after"));
   return new ProviderError(code, `${SUMMARIES[code]} (${where}): ${detail}`.slice(0, 1000), {
     provider: "anthropic",
     providerStatus: status,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CONVERSATION_START, functionArgs, toGeminiContents } from "./convert-messages.js";
+import { CONVERSATION_START } from "@copilot-runtime/protocol";
+import { toGeminiContents } from "./convert-messages.js";
 
 const call = (id: string, name: string, args = "{}") => ({ id, type: "function" as const, function: { name, arguments: args } });
 
@@ -80,16 +81,5 @@ describe("toGeminiContents", () => {
 
   it("has no systemInstruction without system messages", () => {
     expect(toGeminiContents([{ id: "u", role: "user", content: "Hi" }]).systemInstruction).toBeUndefined();
-  });
-});
-
-describe("functionArgs", () => {
-  it.each([
-    ['{"a":1}', { a: 1 }],
-    ["", {}],
-    ["[1]", { value: [1] }],
-    ["nope", { value: "nope" }],
-  ])("makes %s an object", (args, expected) => {
-    expect(functionArgs(args)).toEqual(expected);
   });
 });

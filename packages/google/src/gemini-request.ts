@@ -1,4 +1,4 @@
-import type { AdapterRequest } from "@copilot-runtime/protocol";
+import { providerParameters, type AdapterRequest, type ProviderParameters } from "@copilot-runtime/protocol";
 import { toGeminiContents, type GeminiContent } from "./convert-messages.js";
 import { toGeminiParameters, type GeminiSchema } from "./gemini-schema.js";
 
@@ -8,12 +8,14 @@ export interface GeminiFunctionDeclaration {
   parameters?: GeminiSchema;
 }
 
-export interface GeminiGenerationConfig {
-  temperature?: number;
-  maxOutputTokens?: number;
-  topP?: number;
-  stopSequences?: string[];
-}
+const GENERATION_CONFIG_NAMES = {
+  temperature: "temperature",
+  maxTokens: "maxOutputTokens",
+  topP: "topP",
+  stop: "stopSequences",
+} as const;
+
+export type GeminiGenerationConfig = ProviderParameters<typeof GENERATION_CONFIG_NAMES>;
 
 /** One Gemini request, whichever SDK sends it. */
 export interface GeminiRequest {
@@ -29,16 +31,10 @@ export function buildGeminiRequest(request: AdapterRequest): GeminiRequest {
     const parameters = toGeminiParameters(tool.parameters);
     return { name: tool.name, description: tool.description, ...(parameters ? { parameters } : {}) };
   });
-  const { parameters } = request;
-  const generationConfig: GeminiGenerationConfig = {};
-  if (parameters.temperature != null) generationConfig.temperature = parameters.temperature;
-  if (parameters.maxTokens != null) generationConfig.maxOutputTokens = parameters.maxTokens;
-  if (parameters.topP != null) generationConfig.topP = parameters.topP;
-  if (parameters.stop != null && parameters.stop.length > 0) generationConfig.stopSequences = parameters.stop;
   return {
     systemInstruction,
     contents,
     tools: declarations.length > 0 ? [{ functionDeclarations: declarations }] : undefined,
-    generationConfig,
+    generationConfig: providerParameters(request.parameters, GENERATION_CONFIG_NAMES),
   };
 }

@@ -5,7 +5,7 @@ import { streamChunkError, type GeminiErrorObject } from "./map-error.js";
 export interface GeminiChunk {
   candidates?: {
     content?: {
-      parts?: { text?: string; thought?: boolean; functionCall?: { id?: string; name?: string; args?: Record<string, unknown> } }[];
+      parts?: { text?: string; thought?: boolean; functionCall?: { id?: string; name?: string; args?: object } }[];
     };
     finishReason?: string;
   }[];
@@ -56,13 +56,9 @@ export class GeminiStreamState {
     if (candidate === undefined) {
       const blocked = chunk.promptFeedback?.blockReason;
       if (blocked) {
-        throw new ProviderError(
-          "provider_bad_request",
-          `The Gemini API blocked the prompt (${blocked})${chunk.promptFeedback?.blockReasonMessage ? `: ${chunk.promptFeedback.blockReasonMessage}` : ""}.`,
-          {
-            provider: "google",
-          },
-        );
+        const reason = chunk.promptFeedback?.blockReasonMessage;
+        const message = `The Gemini API blocked the prompt (${blocked})${reason ? `: ${reason}` : ""}.`;
+        throw new ProviderError("provider_bad_request", message, { provider: "google" });
       }
       return;
     }

@@ -1,10 +1,19 @@
 import { GoogleGenAI } from "@google/genai";
 import { GoogleGenerativeAI } from "@google/generative-ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ProviderError, type AdapterPart, type AdapterRequest, type ServiceAdapter } from "@copilot-runtime/protocol";
-import { adapterRequest, createFakeGemini, httpError, textAnswer, toolCallAnswer, type FakeGemini } from "@copilot-runtime/testing";
+import { ConfigurationError, ProviderError, type AdapterPart, type ServiceAdapter } from "@copilot-runtime/protocol";
+import {
+  adapterRequest,
+  collectParts,
+  createFakeGemini,
+  httpError,
+  textAnswer,
+  toolCallAnswer,
+  type FakeGemini,
+} from "@copilot-runtime/testing";
 import { GoogleGenAIAdapter } from "./google-genai-adapter.js";
 import { GoogleGenerativeAIAdapter } from "./google-generative-ai-adapter.js";
+import { importOptionalSdk } from "./optional-sdk.js";
 
 let fake: FakeGemini;
 const API_KEY = "AIzaSyFAKE-SECRET-0123456789";
@@ -33,11 +42,7 @@ const bindings: [string, () => ServiceAdapter][] = [
 
 const request = adapterRequest;
 
-async function collect(adapter: ServiceAdapter, req: AdapterRequest = request()): Promise<AdapterPart[]> {
-  const parts: AdapterPart[] = [];
-  for await (const part of adapter.stream(req)) parts.push(part);
-  return parts;
-}
+const collect = collectParts;
 
 describe.each(bindings)("%s", (_name, make) => {
   it("sends one conversion: systemInstruction, contents, reduced tool schemas, generationConfig with temperature 0", async () => {
@@ -158,18 +163,35 @@ describe.each(bindings)("%s", (_name, make) => {
 
 describe("missing API key", () => {
   it.each([
-    ["GoogleGenAIAdapter", () => new GoogleGenAIAdapter()],
-    ["GoogleGenerativeAIAdapter", () => new GoogleGenerativeAIAdapter()],
-  ])("%s says which variable to set", async (_name, make) => {
+    ["GoogleGenAIAdapter", "genai", () => new GoogleGenAIAdapter()],
+    ["GoogleGenerativeAIAdapter", "genAI", () => new GoogleGenerativeAIAdapter()],
+  ])("%s reports a configuration error naming the variables and the options", async (name, clientOption, make) => {
     const saved = { GOOGLE_API_KEY: process.env.GOOGLE_API_KEY, GEMINI_API_KEY: process.env.GEMINI_API_KEY };
     delete process.env.GOOGLE_API_KEY;
     delete process.env.GEMINI_API_KEY;
     try {
-      const error = (await collect(make()).catch((e: unknown) => e)) as ProviderError;
-      expect(error.code).toBe("provider_auth");
+      const error = (await collect(make()).catch((e: unknown) => e)) as ConfigurationError;
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect(error).toMatchObject({ code: "configuration_error", status: 500 });
       expect(error.message).toMatch(/GOOGLE_API_KEY/);
+      expect(error.message).toBe(
+        `${name} has no API key: set GOOGLE_API_KEY or GEMINI_API_KEY, or pass \`apiKey\` or \`${clientOption}\` to ${name}.`,
+      );
     } finally {
       Object.assign(process.env, Object.fromEntries(Object.entries(saved).filter(([, v]) => v !== undefined)));
     }
+  });
+});
+
+describe("a missing SDK package", () => {
+  it("is a configuration error that says what to install", async () => {
+    const missing = "@google/not-installed-sdk";
+    const error = await importOptionalSdk(missing, "GoogleGenAIAdapter", () => import(/* @vite-ignore */ missing)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error).toMatchObject({
+      code: "configuration_error",
+      message: "GoogleGenAIAdapter needs the @google/not-installed-sdk package: npm i @google/not-installed-sdk",
+    });
+    expect((error as Error).cause).toBeInstanceOf(Error);
   });
 });

@@ -1,4 +1,12 @@
-import { ProviderError, isAbortError, providerErrorCodeForStatus, redactSecrets, type ProviderErrorCode } from "@copilot-runtime/protocol";
+import {
+  CopilotRuntimeError,
+  ProviderError,
+  abortError,
+  isAbortError,
+  providerErrorCodeForStatus,
+  redactSecrets,
+  type ProviderErrorCode,
+} from "@copilot-runtime/protocol";
 
 /** Gemini's error object, in an HTTP error body or a mid-stream chunk. */
 export interface GeminiErrorObject {
@@ -16,10 +24,6 @@ const SUMMARIES: Record<ProviderErrorCode, string> = {
   provider_error: "The Gemini API failed",
   timeout: "The Gemini API timed out",
 };
-
-export function abortError(cause?: unknown): Error {
-  return Object.assign(new Error("The request was aborted.", { cause }), { name: "AbortError" });
-}
 
 function parseJsonError(text: string): GeminiErrorObject | undefined {
   const start = text.indexOf("{");
@@ -74,12 +78,13 @@ export function streamChunkError(error: GeminiErrorObject, apiKey?: string): Pro
 }
 
 /**
- * An error of either Google SDK → a `ProviderError` without secrets.
+ * An error of either Google SDK → a `ProviderError` without secrets (aborts,
+ * and the runtime's own errors, pass through).
  * `@google/genai` throws `ApiError { status, message: <JSON body> }`;
  * `@google/generative-ai` throws `GoogleGenerativeAIFetchError { status, errorDetails }`.
  */
 export function toProviderError(error: unknown, apiKey?: string): unknown {
-  if (error instanceof ProviderError || isAbortError(error)) return error;
+  if (error instanceof CopilotRuntimeError || isAbortError(error)) return error;
   const e = (error ?? {}) as {
     name?: string;
     status?: number;

@@ -1,8 +1,8 @@
 import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { describe, expect, it } from "vitest";
-import { ProviderError, type AdapterPart, type AdapterRequest } from "@copilot-runtime/protocol";
-import { adapterRequest } from "@copilot-runtime/testing";
+import { ConfigurationError, ProviderError, type AdapterPart, type AdapterRequest } from "@copilot-runtime/protocol";
+import { adapterRequest, collectParts } from "@copilot-runtime/testing";
 import { LangChainAdapter, type ChainFnParameters, type ChainFnResult } from "./langchain-adapter.js";
 import { toLangChainMessages } from "./convert-messages.js";
 import { FragmentStreamingModel } from "./test-models.js";
@@ -14,11 +14,8 @@ const request = (overrides: Partial<AdapterRequest> = {}) =>
     ...overrides,
   });
 
-async function collect(chainFn: (p: ChainFnParameters) => ChainFnResult | Promise<ChainFnResult>, req = request()): Promise<AdapterPart[]> {
-  const parts: AdapterPart[] = [];
-  for await (const part of new LangChainAdapter({ chainFn }).stream(req)) parts.push(part);
-  return parts;
-}
+const collect = (chainFn: (p: ChainFnParameters) => ChainFnResult | Promise<ChainFnResult>, req = request()): Promise<AdapterPart[]> =>
+  collectParts(new LangChainAdapter({ chainFn }), req);
 
 const text = (parts: AdapterPart[]) =>
   parts
@@ -115,6 +112,27 @@ describe("LangChainAdapter results", () => {
     ]);
   });
 
+  it("sums usage_metadata over the chunks of a stream, cache and reasoning details included", async () => {
+    const usage = (input: number, output: number, cacheRead: number, reasoning: number) => ({
+      input_tokens: input,
+      output_tokens: output,
+      total_tokens: input + output,
+      input_token_details: { cache_read: cacheRead },
+      output_token_details: { reasoning },
+    });
+    async function* chunks() {
+      yield new AIMessageChunk({ content: "Hel", usage_metadata: usage(10, 2, 4, 1) });
+      yield new AIMessageChunk({ content: "lo" });
+      yield new AIMessageChunk({ content: "", usage_metadata: usage(0, 3, 0, 2) });
+    }
+    const parts = await collect(() => chunks());
+    expect(text(parts)).toBe("Hello");
+    expect(parts.slice(-2)).toEqual([
+      { type: "usage", usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15, cachedInputTokens: 4, reasoningTokens: 3 } },
+      { type: "finish", reason: "stop" },
+    ]);
+  });
+
   it("gives chainFn LangChain messages, the model parameters and the ids", async () => {
     let seen: ChainFnParameters | undefined;
     await collect((parameters) => {
@@ -136,12 +154,15 @@ describe("LangChainAdapter results", () => {
     expect(error).toBeInstanceOf(ProviderError);
     expect(error.code).toBe("provider_auth");
     expect(error.message).not.toContain("SECRET");
-    const bad = (await collect(() => 42 as unknown as string).catch((e: unknown) => e)) as ProviderError;
+    const bad = (await collect(() => 42 as unknown as string).catch((e: unknown) => e)) as ConfigurationError;
+    expect(bad).toBeInstanceOf(ConfigurationError);
+    expect(bad.code).toBe("configuration_error");
     expect(bad.message).toMatch(/return a string, an AIMessage/);
   });
 
   it("requires a chainFn", () => {
     expect(() => new LangChainAdapter({} as never)).toThrow(/needs a chainFn/);
+    expect(() => new LangChainAdapter({} as never)).toThrow(ConfigurationError);
   });
 });
 

@@ -1,18 +1,16 @@
 import {
-  ProviderError,
-  isAbortError,
-  providerErrorCodeForStatus,
-  redactSecrets,
+  ConfigurationError,
+  abortError,
   type AdapterPart,
   type AdapterRequest,
   type ModelParameters,
-  type ProviderErrorCode,
   type ServiceAdapter,
 } from "@copilot-runtime/protocol";
 import type { ToolDefinition } from "@langchain/core/language_models/base";
 import type { BaseMessage, BaseMessageChunk } from "@langchain/core/messages";
 import { toLangChainMessages } from "./convert-messages.js";
 import { LangChainResultReader } from "./langchain-result.js";
+import { toProviderError } from "./map-error.js";
 
 export interface ChainFnParameters {
   /** The conversation as LangChain messages (System, Human, AI with `tool_calls`, Tool). */
@@ -38,41 +36,6 @@ export interface LangChainAdapterOptions {
   model?: string;
 }
 
-const LC_ERROR_CODES: Record<string, ProviderErrorCode> = {
-  MODEL_AUTHENTICATION: "provider_auth",
-  MODEL_RATE_LIMIT: "rate_limited",
-  MODEL_NOT_FOUND: "provider_bad_request",
-};
-
-function abortError(cause?: unknown): Error {
-  return Object.assign(new Error("The request was aborted.", { cause }), { name: "AbortError" });
-}
-
-function toProviderError(error: unknown): unknown {
-  if (error instanceof ProviderError || isAbortError(error)) return error;
-  const e = (error ?? {}) as { status?: number; lc_error_code?: string; message?: string; code?: string; constructor?: { name?: string } };
-  const kind = e.constructor?.name ?? "";
-  // the provider SDK under the chain could not be reached (e.g. the openai SDK's APIConnectionError)
-  if (kind === "APIConnectionTimeoutError")
-    return new ProviderError("timeout", "The LLM behind the chain timed out.", { provider: "langchain", cause: error });
-  if (kind === "APIConnectionError" || /ECONNREFUSED|ENOTFOUND|fetch failed/i.test(e.message ?? "")) {
-    return new ProviderError("provider_unavailable", "Could not connect to the LLM behind the chain.", {
-      provider: "langchain",
-      cause: error,
-    });
-  }
-  const status = typeof e.status === "number" ? e.status : undefined;
-  const code =
-    (e.lc_error_code ? LC_ERROR_CODES[e.lc_error_code] : undefined) ??
-    (status !== undefined ? providerErrorCodeForStatus(status) : "provider_error");
-  const detail = redactSecrets((e.message ?? String(error)).split("\n\nTroubleshooting URL")[0] ?? "");
-  return new ProviderError(code, `The LangChain chain failed${status !== undefined ? ` (HTTP ${status})` : ""}: ${detail}`.slice(0, 1000), {
-    provider: "langchain",
-    providerStatus: status,
-    cause: error,
-  });
-}
-
 /**
  * Any LangChain chain or chat model as an LLM: `chainFn` gets the conversation
  * and tools as LangChain objects and returns a string, a message, or a stream
@@ -85,8 +48,9 @@ export class LangChainAdapter implements ServiceAdapter {
 
   constructor(options: LangChainAdapterOptions) {
     if (options == null || typeof options.chainFn !== "function") {
-      throw new TypeError(
-        "LangChainAdapter needs a chainFn: new LangChainAdapter({ chainFn: ({ messages, tools }) => model.bindTools(tools).stream(messages) })",
+      throw new ConfigurationError(
+        "LangChainAdapter needs a chainFn: " +
+          "new LangChainAdapter({ chainFn: ({ messages, tools }) => model.bindTools(tools).stream(messages) })",
       );
     }
     this.options = options;

@@ -1,4 +1,11 @@
-import { contentText, type AdapterPart, type Usage } from "@copilot-runtime/protocol";
+import {
+  ConfigurationError,
+  aggregateTokenUsage,
+  contentText,
+  tokenUsageFromLangChainMetadata,
+  type AdapterPart,
+  type TokenUsage,
+} from "@copilot-runtime/protocol";
 
 interface ToolCallChunkLike {
   index?: number;
@@ -13,20 +20,13 @@ interface ToolCallLike {
   args: Record<string, unknown>;
 }
 
-interface UsageMetadataLike {
-  input_tokens?: number;
-  output_tokens?: number;
-  total_tokens?: number;
-  input_token_details?: { cache_read?: number; cache_creation?: number };
-  output_token_details?: { reasoning?: number };
-}
-
 /** The fields of `AIMessage` / `AIMessageChunk` the adapter reads. */
 interface MessageLike {
   content: unknown;
   tool_calls?: ToolCallLike[];
   tool_call_chunks?: ToolCallChunkLike[];
-  usage_metadata?: UsageMetadataLike;
+  /** LangChain's `usage_metadata`, read by `@ag-ui/core`'s `tokenUsageFromLangChainMetadata`. */
+  usage_metadata?: unknown;
 }
 
 function isMessage(value: unknown): value is MessageLike {
@@ -40,8 +40,8 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 /** Assembles a LangChain result into adapter parts: text, tool calls (by index, so parallel calls stay distinct), usage. */
 export class LangChainResultReader {
   private readonly calls = new Map<string, { id: string; open: boolean }>();
-  private readonly usage: Usage = {};
-  private sawUsage = false;
+  /** The usage of every message or chunk that reported some, summed at the end. */
+  private readonly usage: TokenUsage[] = [];
   private position = 0;
 
   async *read(result: unknown, signal: AbortSignal): AsyncGenerator<AdapterPart> {
@@ -57,9 +57,8 @@ export class LangChainResultReader {
         } else if (isMessage(chunk)) yield* this.message(chunk);
       }
     } else if (result != null) {
-      throw new TypeError(
-        `chainFn returned ${Object.prototype.toString.call(result)}; return a string, an AIMessage, a BaseMessageChunk or a stream of chunks.`,
-      );
+      const kind = Object.prototype.toString.call(result);
+      throw new ConfigurationError(`chainFn returned ${kind}; return a string, an AIMessage, a BaseMessageChunk or a stream of chunks.`);
     }
     yield* this.end();
   }
@@ -81,7 +80,8 @@ export class LangChainResultReader {
         yield { type: "tool-call-end", toolCallId: id };
       }
     }
-    if (message.usage_metadata) this.addUsage(message.usage_metadata);
+    const usage = tokenUsageFromLangChainMetadata(message.usage_metadata, {});
+    if (usage !== undefined) this.usage.push(usage);
   }
 
   private *toolCallChunk(chunk: ToolCallChunkLike): Generator<AdapterPart> {
@@ -98,19 +98,6 @@ export class LangChainResultReader {
     if (chunk.args) yield { type: "tool-call-delta", toolCallId: call.id, argsDelta: chunk.args };
   }
 
-  private addUsage(usage: UsageMetadataLike): void {
-    this.sawUsage = true;
-    const add = (key: keyof Usage, value: number | undefined) => {
-      if (value != null) this.usage[key] = (this.usage[key] ?? 0) + value;
-    };
-    add("inputTokens", usage.input_tokens);
-    add("outputTokens", usage.output_tokens);
-    add("totalTokens", usage.total_tokens);
-    add("cachedInputTokens", usage.input_token_details?.cache_read);
-    add("cacheWriteInputTokens", usage.input_token_details?.cache_creation);
-    add("reasoningTokens", usage.output_token_details?.reasoning);
-  }
-
   private *end(): Generator<AdapterPart> {
     let calls = 0;
     for (const call of this.calls.values()) {
@@ -118,7 +105,11 @@ export class LangChainResultReader {
       if (call.open) yield { type: "tool-call-end", toolCallId: call.id };
       call.open = false;
     }
-    if (this.sawUsage) yield { type: "usage", usage: { ...this.usage } };
+    const [total] = aggregateTokenUsage(this.usage);
+    if (total !== undefined) {
+      const { provider: _provider, model: _model, ...usage } = total;
+      yield { type: "usage", usage };
+    }
     yield { type: "finish", reason: calls > 0 ? "tool_calls" : "stop" };
   }
 }

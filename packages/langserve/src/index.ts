@@ -1,4 +1,2 @@
-export { langServeActionSource, RemoteChainAction } from "./remote-chain-action.js";
-export { explicitParameters, inferParameters, inlineRefs, type ChainParameters } from "./infer-parameters.js";
-export { invokeChain, LangServeError, outputText, streamChain } from "./langserve-client.js";
+export { langServeActionSource } from "./remote-chain-action.js";
 export type { LangServeChainConfig } from "@copilot-runtime/protocol";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ConfigurationError, ProviderError } from "@copilot-runtime/protocol";
 import { explicitParameters, inferParameters } from "./infer-parameters.js";
 
 describe("inferParameters", () => {
@@ -71,6 +72,7 @@ describe("inferParameters", () => {
 
   it("rejects a schema that is not an object", () => {
     expect(() => inferParameters("nope")).toThrow(/not a JSON object/);
+    expect(() => inferParameters("nope")).toThrow(ProviderError);
   });
 });
 
@@ -82,5 +84,6 @@ describe("explicitParameters", () => {
       argument: "topic",
     });
     expect(() => explicitParameters([], "single")).toThrow(/one parameter/);
+    expect(() => explicitParameters([], "single")).toThrow(ConfigurationError);
   });
 });

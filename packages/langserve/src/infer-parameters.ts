@@ -1,4 +1,12 @@
-import { isPlainObject, parametersToJsonSchema, type JSONSchema, type ObjectJSONSchema, type Parameter } from "@copilot-runtime/protocol";
+import {
+  ConfigurationError,
+  ProviderError,
+  isPlainObject,
+  parametersToJsonSchema,
+  type JSONSchema,
+  type ObjectJSONSchema,
+  type Parameter,
+} from "@copilot-runtime/protocol";
 
 export interface ChainParameters {
   /** The JSON Schema of the action's arguments. */
@@ -53,9 +61,13 @@ export function inlineRefs(schema: JSONSchema, root: JSONSchema = schema, seen: 
  * A chain's `/input_schema` → the action's parameters. A primitive input
  * becomes one `input` argument passed as the bare value; an object becomes one
  * argument per property (nested objects, arrays, enums and `$ref`s kept, refs inlined).
+ * A schema that is not an object is the remote server's fault, not the app's:
+ * a `ProviderError` (`provider_error`).
  */
 export function inferParameters(inputSchema: unknown): ChainParameters {
-  if (!isPlainObject(inputSchema)) throw new TypeError("the input schema is not a JSON object");
+  if (!isPlainObject(inputSchema)) {
+    throw new ProviderError("provider_error", "the input schema is not a JSON object", { provider: "langserve" });
+  }
   const schema = inlineRefs(inputSchema as JSONSchema);
   const type = schema.type;
   if (type === "object" || (type === undefined && isPlainObject(schema.properties))) {
@@ -71,9 +83,15 @@ export function inferParameters(inputSchema: unknown): ChainParameters {
   return { schema: { type: "object", properties: { input }, required: ["input"] }, parameterType: "single", argument: "input" };
 }
 
-/** Parameters the developer gave (CopilotKit's shape). */
-export function explicitParameters(parameters: Parameter[], parameterType: "single" | "multi" = "multi"): ChainParameters {
+/** Parameters the developer gave (CopilotKit's shape); a "single" chain without one is a `ConfigurationError`. */
+export function explicitParameters(
+  parameters: Parameter[],
+  parameterType: "single" | "multi" = "multi",
+  where = "a chain",
+): ChainParameters {
   const first = parameters[0]?.name;
-  if (parameterType === "single" && first === undefined) throw new TypeError('a "single" chain needs one parameter');
+  if (parameterType === "single" && first === undefined) {
+    throw new ConfigurationError(`${where}: a "single" chain needs one parameter.`);
+  }
   return { schema: parametersToJsonSchema(parameters), parameterType, argument: first ?? "input" };
 }

@@ -16,6 +16,12 @@ interface ValidationDetail {
   msg?: string;
 }
 
+/** Why a call failed, for a message: the network error under a `fetch failed`, or the error's own message. */
+export function errorReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? error.cause.message : error.message;
+}
+
 export async function resolveHeaders(headers: ChainHeaders | undefined): Promise<Record<string, string>> {
   if (headers === undefined) return {};
   return typeof headers === "function" ? await headers() : headers;
@@ -76,11 +82,7 @@ function post(url: string, input: unknown, options: CallOptions): Promise<Respon
     signal: options.signal,
   }).catch((cause: unknown) => {
     if (options.signal.aborted) throw cause;
-    throw new LangServeError(
-      `the chain "${options.name}" could not be reached (${cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : String(cause)})`,
-      undefined,
-      { cause },
-    );
+    throw new LangServeError(`the chain "${options.name}" could not be reached (${errorReason(cause)})`, undefined, { cause });
   });
 }
 

@@ -5,16 +5,19 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CopilotRuntime } from "@copilot-runtime/core";
 import { OpenAIAdapter } from "@copilot-runtime/openai";
-import { type BaseEvent, type LangServeChainConfig } from "@copilot-runtime/protocol";
+import { ConfigurationError, type BaseEvent, type LangServeChainConfig } from "@copilot-runtime/protocol";
 import { verifyEvents } from "@copilot-runtime/testing";
+import { langServeActionSource } from "./remote-chain-action.js";
 import {
   createFakeLangServe,
   createFakeOpenAI,
   serializedAIMessage,
+  startServer,
   textAnswer,
   toolCallAnswer,
   type FakeLangServe,
   type FakeOpenAI,
+  type RecordedRequest,
 } from "@copilot-runtime/testing";
 
 let llm: FakeOpenAI;
@@ -181,5 +184,49 @@ describe("LangServe chains as server-side actions", () => {
     llm.enqueue(toolCallAnswer([{ name: "shout", arguments: { input: "back" } }]), textAnswer("Back."));
     const { results } = await ask("shout");
     expect(results).toEqual(["BACK"]);
+  });
+
+  it("reports a chain that serves an unusable input schema as provider_error, and asks again next time", async () => {
+    const requests: RecordedRequest[] = [];
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(["not", "a", "schema"]));
+    }, requests);
+    try {
+      const ask = runtimeWith([{ chainUrl: `${server.url}/odd`, name: "odd", description: "An odd chain" }]);
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        const failed = (await ask("odd").catch((error: unknown) => error)) as Error & {
+          status?: number;
+          payload?: { error: string; message: string };
+        };
+        expect(failed.status).toBe(502);
+        expect(failed.payload?.error).toBe("provider_error");
+        expect(failed.payload?.message).toMatch(
+          /LangServe chain "odd" served an unusable input schema at .*\/odd\/input_schema \(the input schema is not a JSON object\)/,
+        );
+        expect(requests).toHaveLength(attempt);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("langServeActionSource configuration", () => {
+  const valid: LangServeChainConfig = { chainUrl: "http://localhost:8000/joke", name: "joke", description: "Jokes" };
+
+  it.each<[string, Partial<LangServeChainConfig>, RegExp]>([
+    ["a chainUrl that is not http(s)", { chainUrl: "ftp://example.com/joke" }, /langserve\[1\]\.chainUrl must be an http\(s\) URL/],
+    ["an empty name", { name: "" }, /langserve\[1\]\.name must be a non-empty string/],
+    ["an unknown parameterType", { parameterType: "both" as "single" }, /langserve\[1\]\.parameterType must be "single" or "multi"/],
+    [
+      "a single chain without parameters",
+      { parameters: [], parameterType: "single" },
+      /langserve\[1\]: a "single" chain needs one parameter/,
+    ],
+  ])("rejects %s with a ConfigurationError that says where", (_case, change, message) => {
+    const build = () => langServeActionSource([valid, { ...valid, ...change }]);
+    expect(build).toThrow(ConfigurationError);
+    expect(build).toThrow(message);
   });
 });

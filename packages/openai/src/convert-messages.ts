@@ -1,38 +1,11 @@
-import type { ContentPart, Message } from "@copilot-runtime/protocol";
+import { providerConversation, textAndImageUrlParts, type Message } from "@copilot-runtime/protocol";
 import type OpenAI from "openai";
 
 type ChatMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
-type UserContentPart = OpenAI.Chat.Completions.ChatCompletionContentPart;
 
 export interface ConvertOptions {
   /** Keep `system` messages as `system` instead of `developer`. */
   keepSystemRole: boolean;
-}
-
-function textOf(content: string | ContentPart[] | undefined): string {
-  if (content == null) return "";
-  if (typeof content === "string") return content;
-  return content
-    .map((part) => (part.type === "text" ? part.text : ""))
-    .filter((text) => text !== "")
-    .join("\n");
-}
-
-function userContent(content: string | ContentPart[]): string | UserContentPart[] {
-  if (typeof content === "string") return content;
-  const parts: UserContentPart[] = [];
-  for (const part of content) {
-    if (part.type === "text") parts.push({ type: "text", text: part.text });
-    else if (part.type === "image") {
-      const source = part.source;
-      if (source.type === "url") parts.push({ type: "image_url", image_url: { url: source.value } });
-      else if (source.type === "data") {
-        parts.push({ type: "image_url", image_url: { url: `data:${source.mimeType};base64,${source.value}` } });
-      }
-    }
-    // audio, video, documents and provider file ids have no Chat Completions form here: skipped.
-  }
-  return parts.length === 1 && parts[0]?.type === "text" ? parts[0].text : parts;
 }
 
 /**
@@ -42,52 +15,36 @@ function userContent(content: string | ContentPart[]): string | UserContentPart[
  * never sees an unanswered `tool_calls`.
  */
 export function toOpenAIMessages(messages: readonly Message[], options: ConvertOptions): ChatMessage[] {
-  const results = new Map<string, string>();
-  for (const message of messages) {
-    if (message.role !== "tool" || results.has(message.toolCallId)) continue;
-    const content = textOf(message.content);
-    results.set(message.toolCallId, message.error != null && content === "" ? `Error: ${message.error}` : content);
-  }
-
   const out: ChatMessage[] = [];
-  const answered = new Set<string>();
-  for (const message of messages) {
-    switch (message.role) {
+  for (const entry of providerConversation(messages)) {
+    switch (entry.role) {
       case "system":
-        out.push({ role: options.keepSystemRole ? "system" : "developer", content: message.content });
+        out.push({ role: options.keepSystemRole ? "system" : "developer", content: entry.content });
         break;
       case "developer":
-        out.push({ role: "developer", content: message.content });
+        out.push({ role: "developer", content: entry.content });
         break;
       case "user":
-        out.push({ role: "user", content: userContent(message.content) });
+        out.push({ role: "user", content: textAndImageUrlParts(entry.content) });
         break;
       case "assistant": {
-        const calls = (message.toolCalls ?? []).filter((call) => results.has(call.id) && !answered.has(call.id));
-        const content = message.content ?? "";
-        if (content === "" && calls.length === 0) break;
+        const calls = entry.toolCalls;
         out.push({
           role: "assistant",
-          content: content === "" ? null : content,
+          content: entry.content === "" ? null : entry.content,
           ...(calls.length > 0
             ? {
                 tool_calls: calls.map((call) => ({
                   id: call.id,
                   type: "function" as const,
-                  function: { name: call.function.name, arguments: call.function.arguments },
+                  function: { name: call.name, arguments: call.arguments },
                 })),
               }
             : {}),
         });
-        for (const call of calls) {
-          answered.add(call.id);
-          out.push({ role: "tool", tool_call_id: call.id, content: results.get(call.id) ?? "" });
-        }
+        for (const call of calls) out.push({ role: "tool", tool_call_id: call.id, content: call.result.plainContent });
         break;
       }
-      default:
-        // tool results were placed above; reasoning and activity messages are client-side only
-        break;
     }
   }
   return out;

@@ -1,4 +1,12 @@
-import { ProviderError, isAbortError, providerErrorCodeForStatus, redactSecrets } from "@copilot-runtime/protocol";
+import {
+  CopilotRuntimeError,
+  ProviderError,
+  abortError,
+  isAbortError,
+  parseRetryAfter,
+  providerErrorCodeForStatus,
+  redactSecrets,
+} from "@copilot-runtime/protocol";
 import OpenAI from "openai";
 
 interface OpenAIErrorShape {
@@ -33,11 +41,14 @@ const MESSAGES: Record<string, string> = {
   timeout: "The OpenAI API timed out",
 };
 
-/** Any error of the `openai` SDK → a `ProviderError` whose message holds no key. Aborts pass through. */
+/**
+ * Any error of the `openai` SDK → a `ProviderError` whose message holds no key.
+ * Aborts, and the runtime's own errors (e.g. a `ConfigurationError`), pass through.
+ */
 export function toProviderError(error: unknown, apiKey?: string | null): unknown {
-  if (error instanceof ProviderError || isAbortError(error)) return error;
+  if (error instanceof CopilotRuntimeError || isAbortError(error)) return error;
   const kind = kindOf(error);
-  if (kind === "APIUserAbortError") return Object.assign(new Error("The request was aborted.", { cause: error }), { name: "AbortError" });
+  if (kind === "APIUserAbortError") return abortError(error);
   const e = (error ?? {}) as OpenAIErrorShape;
   const secrets = [apiKey];
   if (kind === "APIConnectionTimeoutError") {
@@ -49,8 +60,7 @@ export function toProviderError(error: unknown, apiKey?: string | null): unknown
   const status = typeof e.status === "number" ? e.status : undefined;
   const code = providerErrorCodeForStatus(status);
   const detail = redactSecrets(e.error?.message ?? e.message ?? String(error), secrets);
-  const retryAfterHeader = header(e.headers, "retry-after");
-  const retryAfter = retryAfterHeader != null && Number.isFinite(Number(retryAfterHeader)) ? Number(retryAfterHeader) : undefined;
+  const retryAfter = parseRetryAfter(header(e.headers, "retry-after"));
   const summary = status != null ? `${MESSAGES[code]} (HTTP ${status})` : `${MESSAGES[code]} mid-stream`;
   return new ProviderError(code, `${summary}: ${detail}`.slice(0, 1000), {
     provider: "openai",

@@ -1,8 +1,9 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ProviderError, type AdapterPart, type AdapterRequest } from "@copilot-runtime/protocol";
+import { ConfigurationError, ProviderError, type AdapterPart, type AdapterRequest } from "@copilot-runtime/protocol";
 import {
   adapterRequest,
+  collectParts,
   createFakeOpenAI,
   httpError,
   startServer,
@@ -24,11 +25,7 @@ afterAll(() => fake.close());
 
 const request = adapterRequest;
 
-async function collect(req: AdapterRequest, a: OpenAIAdapter = adapter): Promise<AdapterPart[]> {
-  const parts: AdapterPart[] = [];
-  for await (const part of a.stream(req)) parts.push(part);
-  return parts;
-}
+const collect = (req: AdapterRequest, a: OpenAIAdapter = adapter): Promise<AdapterPart[]> => collectParts(a, req);
 
 async function failure(req: AdapterRequest, a: OpenAIAdapter = adapter): Promise<ProviderError> {
   const error = await collect(req, a).then(
@@ -42,8 +39,10 @@ async function failure(req: AdapterRequest, a: OpenAIAdapter = adapter): Promise
   return providerError;
 }
 
-const frame = (delta: unknown, finish: string | null = null) =>
-  `data: ${JSON.stringify({ id: "x", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+const frame = (delta: unknown, finish: string | null = null) => {
+  const chunk = { id: "x", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta, finish_reason: finish }] };
+  return `data: ${JSON.stringify(chunk)}\n\n`;
+};
 
 describe("OpenAIAdapter", () => {
   it("streams text deltas, usage and the finish reason", async () => {
@@ -209,13 +208,15 @@ describe("OpenAIAdapter", () => {
     release();
   });
 
-  it("reports a missing API key clearly", async () => {
+  it("reports a missing API key as a configuration error naming the variable and the option", async () => {
     const saved = process.env.OPENAI_API_KEY;
     delete process.env.OPENAI_API_KEY;
     try {
-      const error = await failure(request(), new OpenAIAdapter());
-      expect(error.code).toBe("provider_auth");
-      expect(error.message).toMatch(/OPENAI_API_KEY/);
+      const error = await collect(request(), new OpenAIAdapter()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect(error).toMatchObject({ code: "configuration_error", status: 500 });
+      expect((error as ConfigurationError).message).toMatch(/OPENAI_API_KEY/);
+      expect((error as ConfigurationError).message).toMatch(/new OpenAI\(\{ apiKey \}\)/);
     } finally {
       if (saved !== undefined) process.env.OPENAI_API_KEY = saved;
     }

@@ -1,4 +1,12 @@
-import { ProviderError, type AdapterPart, type AdapterRequest, type FinishReason, type ServiceAdapter } from "@copilot-runtime/protocol";
+import {
+  abortError,
+  missingApiKeyError,
+  providerParameters,
+  type AdapterPart,
+  type AdapterRequest,
+  type FinishReason,
+  type ServiceAdapter,
+} from "@copilot-runtime/protocol";
 import OpenAI from "openai";
 import { toOpenAIMessages } from "./convert-messages.js";
 import { toProviderError } from "./map-error.js";
@@ -23,10 +31,6 @@ export interface OpenAIAdapterOptions {
   maxRetries?: number;
 }
 
-function abortError(cause?: unknown): Error {
-  return Object.assign(new Error("The request was aborted.", { cause }), { name: "AbortError" });
-}
-
 type ChatCompletionCreateParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming;
 
 const FINISH_REASONS: Record<string, FinishReason> = {
@@ -36,6 +40,8 @@ const FINISH_REASONS: Record<string, FinishReason> = {
   function_call: "tool_calls",
   content_filter: "content_filter",
 };
+
+const PARAMETER_NAMES = { temperature: "temperature", maxTokens: "max_tokens", topP: "top_p", stop: "stop" } as const;
 
 /**
  * Chat Completions streaming through the `openai` SDK. Works with every
@@ -54,29 +60,29 @@ export class OpenAIAdapter implements ServiceAdapter {
     this.model = options.model ?? "gpt-4o";
   }
 
+  /** The client; the default one is made on first use, when a missing key is a configuration error. */
   private getClient(): OpenAI {
-    if (this.client === undefined) {
-      try {
-        this.client = new OpenAI();
-      } catch (cause) {
-        throw new ProviderError(
-          "provider_auth",
-          "No OpenAI API key: set OPENAI_API_KEY or pass `openai: new OpenAI({ apiKey })` to OpenAIAdapter.",
-          { provider: this.provider, cause, status: 500 },
-        );
-      }
+    try {
+      this.client ??= new OpenAI();
+    } catch (cause) {
+      throw missingApiKeyError({
+        adapter: "OpenAIAdapter",
+        envVars: ["OPENAI_API_KEY"],
+        option: "`openai: new OpenAI({ apiKey })`",
+        cause,
+      });
     }
     return this.client;
   }
 
   /** The Chat Completions request for an adapter request. */
   buildRequest(request: AdapterRequest): ChatCompletionCreateParams {
-    const { parameters } = request;
     const body: ChatCompletionCreateParams = {
       model: this.model,
       messages: toOpenAIMessages(request.messages, { keepSystemRole: this.options.keepSystemRole === true }),
       stream: true,
       stream_options: { include_usage: true },
+      ...providerParameters(request.parameters, PARAMETER_NAMES),
     };
     if (request.tools.length > 0) {
       body.tools = request.tools.map((tool) => ({
@@ -85,10 +91,6 @@ export class OpenAIAdapter implements ServiceAdapter {
       }));
       if (this.options.disableParallelToolCalls === true) body.parallel_tool_calls = false;
     }
-    if (parameters.temperature != null) body.temperature = parameters.temperature;
-    if (parameters.maxTokens != null) body.max_tokens = parameters.maxTokens;
-    if (parameters.topP != null) body.top_p = parameters.topP;
-    if (parameters.stop != null && parameters.stop.length > 0) body.stop = parameters.stop;
     return body;
   }
 

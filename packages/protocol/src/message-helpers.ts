@@ -1,10 +1,17 @@
-import type { ContentPart, Message } from "@ag-ui/core";
+import type { ContentPart, Message, PartSource } from "@ag-ui/core";
 
-/** The text of message content: a string, or its text parts joined by newlines. */
+/**
+ * The text of message content: a string, or its non-empty text parts joined by newlines.
+ * (Unlike `@ag-ui/core`'s `contentToText`, which joins parts with nothing between them:
+ * separate parts are separate paragraphs here, so two parts never run into one word.)
+ */
 export function messageText(content: string | ContentPart[] | undefined): string {
   if (content == null) return "";
   if (typeof content === "string") return content;
-  return content.map((part) => (part.type === "text" ? part.text : "")).join("\n");
+  return content
+    .map((part) => (part.type === "text" ? part.text : ""))
+    .filter((text) => text !== "")
+    .join("\n");
 }
 
 /**
@@ -42,8 +49,15 @@ export function toolArgumentsObject(args: string): Record<string, unknown> {
 }
 
 export interface ToolResult {
+  /** The result's text, or the error's text when the result has none. */
   content: string;
+  /** Whether the tool failed (the tool message carries an `error`). */
   isError: boolean;
+  /**
+   * The result as plain text, for providers without an error flag (OpenAI, LangChain):
+   * the result's text, or `Error: <error>` when it has none.
+   */
+  plainContent: string;
 }
 
 /** The first result of each tool call in a conversation, by call id (what adapters pair calls with). */
@@ -51,9 +65,42 @@ export function toolResultsById(messages: readonly Message[]): Map<string, ToolR
   const results = new Map<string, ToolResult>();
   for (const message of messages) {
     if (message.role !== "tool" || results.has(message.toolCallId)) continue;
-    const content = messageText(message.content);
+    const text = messageText(message.content);
     const isError = message.error != null;
-    results.set(message.toolCallId, { content: content === "" && isError ? String(message.error) : content, isError });
+    const error = text === "" && isError ? String(message.error) : undefined;
+    results.set(message.toolCallId, {
+      content: error ?? text,
+      isError,
+      plainContent: error !== undefined ? `Error: ${error}` : text,
+    });
   }
   return results;
+}
+
+/** A URL for a content part's source: its URL, or a `data:` URL of inline data; undefined for a provider's file id. */
+export function sourceUrl(source: PartSource): string | undefined {
+  if (source.type === "url") return source.value;
+  if (source.type === "data") return `data:${source.mimeType};base64,${source.value}`;
+  return undefined;
+}
+
+/** A text or image part in the Chat Completions shape, which OpenAI and LangChain both take. */
+export type TextOrImageUrlPart = { type: "text"; text: string } | { type: "image_url"; image_url: { url: string } };
+
+/**
+ * User content as text and image parts in the Chat Completions shape: an image
+ * as its URL or a data URL; audio, video, documents and provider file ids left
+ * out; a lone text part as a plain string.
+ */
+export function textAndImageUrlParts(content: string | ContentPart[]): string | TextOrImageUrlPart[] {
+  if (typeof content === "string") return content;
+  const parts: TextOrImageUrlPart[] = [];
+  for (const part of content) {
+    if (part.type === "text") parts.push({ type: "text", text: part.text });
+    else if (part.type === "image") {
+      const url = sourceUrl(part.source);
+      if (url !== undefined) parts.push({ type: "image_url", image_url: { url } });
+    }
+  }
+  return parts.length === 1 && parts[0]?.type === "text" ? parts[0].text : parts;
 }

@@ -1,6 +1,6 @@
 import { contentText } from "@copilot-runtime/protocol";
-import { createFakeProvider, type FakeProvider, type RequestSummary, type WireFormat } from "./fake-provider.js";
-import { argsText, DEFAULT_USAGE, splitArgs, splitText, type FakeStreamScript } from "./fake-script.js";
+import { createFakeProvider, httpErrorCases, type FakeProvider, type RequestSummary, type WireFormat } from "./fake-provider.js";
+import { argsText, NO_USAGE, scriptUsage, splitArgs, splitText, type FakeStreamScript } from "./fake-script.js";
 
 export interface AnthropicRequestBody {
   model: string;
@@ -35,7 +35,7 @@ let counter = 0;
 
 /** The frames of a streamed Messages answer, each with its `event:` line. */
 export function anthropicStreamFrames(script: FakeStreamScript): string[] {
-  const usage = script.usage === false ? { inputTokens: 0, outputTokens: 0 } : (script.usage ?? DEFAULT_USAGE);
+  const usage = scriptUsage(script) ?? NO_USAGE;
   const frames: string[] = [
     frame({
       type: "message_start",
@@ -132,7 +132,7 @@ const anthropicWire: WireFormat<AnthropicRequestBody> = {
   // the SDK ignores frames without an `event:` line, so a broken one carries it
   malformedFrame: "event: content_block_delta\ndata: {not json\n\n",
   json(script) {
-    const usage = script.usage === false ? { inputTokens: 0, outputTokens: 0 } : (script.usage ?? DEFAULT_USAGE);
+    const usage = scriptUsage(script) ?? NO_USAGE;
     const content: Record<string, unknown>[] = [];
     const text = splitText(script.text).join("");
     if (text !== "") content.push({ type: "text", text });
@@ -152,13 +152,13 @@ const anthropicWire: WireFormat<AnthropicRequestBody> = {
   },
   errorBody: anthropicErrorBody,
   summarize,
-  errorCases: [
-    { name: "401 authentication_error", script: { kind: "error", status: 401 }, code: "provider_auth" },
-    { name: "403 permission_error", script: { kind: "error", status: 403 }, code: "provider_auth" },
-    { name: "429 rate_limit_error", script: { kind: "error", status: 429, headers: { "retry-after": "20" } }, code: "rate_limited" },
-    { name: "529 overloaded_error", script: { kind: "error", status: 529 }, code: "provider_unavailable" },
-    { name: "500 api_error", script: { kind: "error", status: 500 }, code: "provider_error" },
-  ],
+  errorCases: httpErrorCases([
+    [401, "authentication_error"],
+    [403, "permission_error"],
+    [429, "rate_limit_error"],
+    [529, "overloaded_error"],
+    [500, "api_error"],
+  ]),
   midStreamErrorCode: "provider_unavailable",
   streamHeaders: { "request-id": "req_fake" },
 };

@@ -1,5 +1,5 @@
-import { createFakeProvider, type FakeProvider, type RequestSummary, type WireFormat } from "./fake-provider.js";
-import { DEFAULT_USAGE, splitText, type FakeStreamScript } from "./fake-script.js";
+import { createFakeProvider, httpErrorCases, type FakeProvider, type RequestSummary, type WireFormat } from "./fake-provider.js";
+import { NO_USAGE, scriptUsage, splitText, type FakeStreamScript } from "./fake-script.js";
 import type { RecordedRequest } from "./http-server.js";
 
 interface GeminiPart {
@@ -22,7 +22,8 @@ const STATUS_NAMES: Record<number, [string, string]> = {
   400: ["INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."],
   403: [
     "PERMISSION_DENIED",
-    "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+    "Method doesn't allow unregistered callers (callers without established identity). " +
+      "Please use API Key or other form of API consumer identity to call this API.",
   ],
   404: ["NOT_FOUND", "models/gemini-x is not found for API version v1beta, or is not supported for generateContent."],
   429: ["RESOURCE_EXHAUSTED", "You exceeded your current quota, please check your plan and billing details."],
@@ -71,7 +72,7 @@ function response(parts: GeminiPart[], script: FakeStreamScript, usage: { prompt
 /** The data frames of a streamed answer: text in pieces, function calls whole in the last frame. */
 export function geminiStreamFrames(script: FakeStreamScript): string[] {
   counter++;
-  const usage = script.usage === false ? { inputTokens: 0, outputTokens: 0 } : (script.usage ?? DEFAULT_USAGE);
+  const usage = scriptUsage(script) ?? NO_USAGE;
   const frames: Record<string, unknown>[] = [];
   const reasoning = splitText(script.reasoning);
   const text = splitText(script.text);
@@ -139,7 +140,7 @@ const geminiWire: WireFormat<GeminiRequestBody> = {
   frames: (script) => geminiStreamFrames(script),
   errorFrame: `data: ${JSON.stringify(geminiErrorBody(500))}\n\n`,
   json(script) {
-    const usage = script.usage === false ? { inputTokens: 0, outputTokens: 0 } : (script.usage ?? DEFAULT_USAGE);
+    const usage = scriptUsage(script) ?? NO_USAGE;
     const parts: GeminiPart[] = [];
     const text = splitText(script.text).join("");
     if (text !== "") parts.push({ text });
@@ -152,13 +153,13 @@ const geminiWire: WireFormat<GeminiRequestBody> = {
   },
   errorBody: geminiErrorBody,
   summarize,
-  errorCases: [
-    { name: "400 API_KEY_INVALID", script: { kind: "error", status: 400 }, code: "provider_auth" },
-    { name: "403 PERMISSION_DENIED", script: { kind: "error", status: 403 }, code: "provider_auth" },
-    { name: "429 RESOURCE_EXHAUSTED", script: { kind: "error", status: 429 }, code: "rate_limited" },
-    { name: "503 UNAVAILABLE", script: { kind: "error", status: 503 }, code: "provider_unavailable" },
-    { name: "500 INTERNAL", script: { kind: "error", status: 500 }, code: "provider_error" },
-  ],
+  errorCases: httpErrorCases([
+    [400, "API_KEY_INVALID", "provider_auth"],
+    [403, "PERMISSION_DENIED"],
+    [429, "RESOURCE_EXHAUSTED"],
+    [503, "UNAVAILABLE"],
+    [500, "INTERNAL"],
+  ]),
   midStreamErrorCode: "provider_error",
 };
 

@@ -1,7 +1,7 @@
 import { contentText } from "@copilot-runtime/protocol";
-import { createFakeProvider, type FakeProvider, type WireFormat } from "./fake-provider.js";
+import { createFakeProvider, httpErrorCases, type FakeProvider, type WireFormat } from "./fake-provider.js";
 import type { RecordedRequest } from "./http-server.js";
-import { argsText, DEFAULT_USAGE, splitArgs, splitText, type FakeStreamScript } from "./fake-script.js";
+import { argsText, scriptUsage, splitArgs, splitText, type FakeStreamScript } from "./fake-script.js";
 
 export interface ChatCompletionRequestBody {
   model: string;
@@ -29,7 +29,8 @@ const ERROR_BODIES: Record<number, { message: string; type: string; code: string
   400: { message: "Invalid request.", type: "invalid_request_error", code: null },
   401: {
     message:
-      "Incorrect API key provided: sk-test-***************SECRET. You can find your API key at https://platform.openai.com/account/api-keys.",
+      "Incorrect API key provided: sk-test-***************SECRET. " +
+      "You can find your API key at https://platform.openai.com/account/api-keys.",
     type: "invalid_request_error",
     code: "invalid_api_key",
   },
@@ -83,8 +84,8 @@ export function openaiStreamChunks(script: FakeStreamScript, includeUsage: boole
   });
   const finish = script.finishReason ?? ((script.toolCalls ?? []).length > 0 ? "tool_calls" : "stop");
   frames.push(chunk({}, finish));
-  if (includeUsage && script.usage !== false) {
-    const usage = script.usage ?? DEFAULT_USAGE;
+  const usage = scriptUsage(script);
+  if (includeUsage && usage !== undefined) {
     frames.push({
       id,
       object: "chat.completion.chunk",
@@ -114,7 +115,7 @@ export function openaiResponsesFrames(script: FakeStreamScript): string[] {
   const frames: string[] = [];
   const emit = (type: string, data: Record<string, unknown>) =>
     frames.push(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`);
-  const usage = script.usage === false ? undefined : (script.usage ?? DEFAULT_USAGE);
+  const usage = scriptUsage(script);
   const base = {
     id,
     object: "response",
@@ -217,7 +218,7 @@ const openaiWire: WireFormat<ChatCompletionRequestBody> = {
       type: "function",
       function: { name: call.name, arguments: argsText(call) },
     }));
-    const usage = script.usage === false ? undefined : (script.usage ?? DEFAULT_USAGE);
+    const usage = scriptUsage(script);
     return {
       id: `chatcmpl-fake${++counter}`,
       object: "chat.completion",
@@ -278,13 +279,13 @@ const openaiWire: WireFormat<ChatCompletionRequestBody> = {
       lastUserText,
     };
   },
-  errorCases: [
-    { name: "401 invalid_api_key", script: { kind: "error", status: 401 }, code: "provider_auth" },
-    { name: "403 permission denied", script: { kind: "error", status: 403 }, code: "provider_auth" },
-    { name: "429 rate_limit_exceeded", script: { kind: "error", status: 429, headers: { "retry-after": "20" } }, code: "rate_limited" },
-    { name: "500 server_error", script: { kind: "error", status: 500 }, code: "provider_error" },
-    { name: "503 overloaded", script: { kind: "error", status: 503 }, code: "provider_unavailable" },
-  ],
+  errorCases: httpErrorCases([
+    [401, "invalid_api_key"],
+    [403, "permission denied"],
+    [429, "rate_limit_exceeded"],
+    [500, "server_error"],
+    [503, "overloaded"],
+  ]),
   midStreamErrorCode: "provider_error",
   streamHeaders: { "x-request-id": "req_fake" },
 };

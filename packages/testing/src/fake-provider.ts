@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
-import type { ProviderErrorCode } from "@copilot-runtime/protocol";
-import type { FakeErrorScript, FakeScript, FakeStreamScript } from "./fake-script.js";
+import { providerErrorCodeForStatus, type ProviderErrorCode } from "@copilot-runtime/protocol";
+import { httpError, type FakeErrorScript, type FakeScript, type FakeStreamScript } from "./fake-script.js";
 import { sleep, startServer, type RecordedRequest } from "./http-server.js";
 
 /** What a provider request asked for, in provider-neutral terms (for assertions). */
@@ -19,6 +19,26 @@ export interface RequestSummary {
   lastUserText: string;
 }
 
+/** An HTTP error a provider is known for, with the code an adapter must report for it. */
+export interface FakeErrorCase {
+  name: string;
+  script: FakeErrorScript;
+  code: ProviderErrorCode;
+}
+
+/**
+ * A fake provider's error cases from `[status, name]` pairs: the provider's
+ * real error body for the status (`retry-after: 20` on a 429), and the code
+ * `providerErrorCodeForStatus` gives, unless the pair names another.
+ */
+export function httpErrorCases(cases: readonly (readonly [status: number, name: string, code?: ProviderErrorCode])[]): FakeErrorCase[] {
+  return cases.map(([status, name, code]) => ({
+    name: `${status} ${name}`,
+    script: httpError(status),
+    code: code ?? providerErrorCodeForStatus(status),
+  }));
+}
+
 /** A fake LLM provider server: scripted answers, recorded requests. */
 export interface FakeProvider {
   readonly provider: string;
@@ -33,7 +53,7 @@ export interface FakeProvider {
   /** Provider-neutral view of the n-th generation request (default: the last). */
   summary(index?: number): RequestSummary;
   /** HTTP errors this provider is known for, with the code the adapter must report. */
-  readonly errorCases: { name: string; script: FakeErrorScript; code: ProviderErrorCode }[];
+  readonly errorCases: FakeErrorCase[];
   /** The code the adapter must report for the mid-stream error frame. */
   readonly midStreamErrorCode: ProviderErrorCode;
   close(): Promise<void>;

@@ -52,6 +52,14 @@ export type FakeScript = FakeStreamScript | FakeErrorScript;
 
 export const DEFAULT_USAGE: FakeUsage = { inputTokens: 42, outputTokens: 17 };
 
+/** Zero counts, for a provider that always reports usage when the script has none. */
+export const NO_USAGE: FakeUsage = { inputTokens: 0, outputTokens: 0 };
+
+/** The token counts a script reports: its own, `DEFAULT_USAGE`, or none (`usage: false`). */
+export function scriptUsage(script: FakeStreamScript): FakeUsage | undefined {
+  return script.usage === false ? undefined : (script.usage ?? DEFAULT_USAGE);
+}
+
 /** A plain text answer. */
 export function textAnswer(text: string | string[], extra: Partial<FakeStreamScript> = {}): FakeStreamScript {
   return { text, ...extra };
