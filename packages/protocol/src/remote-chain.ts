@@ -3,7 +3,7 @@ import type { ActionDefinition, Parameter } from "./action.js";
 /** Headers to send to a remote chain: fixed, or computed per call (e.g. a fresh token). */
 export type ChainHeaders = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
 
-/** A remote LangServe chain offered to the LLM as a server-side action (the seed's `langserve` option). */
+/** A remote LangServe chain offered to the LLM as a server-side action (CopilotKit's `langserve` option). */
 export interface LangServeChainConfig {
   /** The chain's base URL, e.g. "http://localhost:8000/joke" (serving /invoke, /stream, /input_schema). */
   chainUrl: string;
