@@ -17,6 +17,7 @@ import {
   type RuntimeInfo,
   type ServiceAdapter,
   type SingleRouteEnvelope,
+  type TypedActionDefinitions,
 } from "@copilot-runtime/protocol";
 import { errorResponse, eventStreamResponse, frameStreamResponse, jsonResponse } from "./http-response.js";
 import type { CopilotRuntimeMiddleware, ErrorReport, RequestContext } from "@copilot-runtime/protocol";
@@ -41,12 +42,18 @@ export interface ActionsContext {
   url: string | undefined;
 }
 
-export type ActionsOption =
-  readonly ActionDefinition[] | ((context: ActionsContext) => readonly ActionDefinition[] | Promise<readonly ActionDefinition[]>);
+/**
+ * Server-side actions, or a function evaluated per request returning them.
+ * `T` holds each action's `parameters`, inferred by `new CopilotRuntime(...)`
+ * so that inline handlers get typed arguments; the default accepts any
+ * `ActionDefinition`s.
+ */
+export type ActionsOption<T extends readonly unknown[] = readonly unknown[]> =
+  TypedActionDefinitions<T> | ((context: ActionsContext) => TypedActionDefinitions<T> | Promise<TypedActionDefinitions<T>>);
 
-export interface CopilotRuntimeOptions {
+export interface CopilotRuntimeOptions<T extends readonly unknown[] = readonly unknown[]> {
   /** Server-side actions, or a function evaluated per request. */
-  actions?: ActionsOption;
+  actions?: ActionsOption<T>;
   /** Remote LangServe chains offered as server-side actions (needs `@copilot-runtime/langserve`). */
   langserve?: LangServeChainConfig[];
   /** One middleware or several, applied in order. */
@@ -114,7 +121,7 @@ const EMPTY_OBJECT_SCHEMA: ObjectJSONSchema = { type: "object", properties: {} }
  * a `ServiceAdapter`, and streams AG-UI events. Its HTTP surface is a WHATWG
  * fetch handler; framework bindings are thin wrappers around it.
  */
-export class CopilotRuntime {
+export class CopilotRuntime<const T extends readonly unknown[] = readonly unknown[]> {
   private readonly options: CopilotRuntimeOptions;
   private readonly maxSteps: number;
   private readonly maxBodyBytes: number;
@@ -124,7 +131,7 @@ export class CopilotRuntime {
   private readonly middleware: MiddlewareChain;
   private readonly runStore: RunStore;
 
-  constructor(options: CopilotRuntimeOptions = {}) {
+  constructor(options: CopilotRuntimeOptions<T> = {}) {
     this.options = options;
     this.middleware = new MiddlewareChain(options.middleware, options.onError);
     this.runStore = options.runStore ?? new MemoryRunStore();
