@@ -2,5 +2,9 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   define: { __PACKAGE_VERSION__: JSON.stringify("0.0.0-test") },
-  test: { include: ["src/**/*.test.ts"] },
+  test: {
+    include: ["src/**/*.test.ts"],
+    // Type tests (`*.test-d.ts`, run by `vitest run --typecheck`): tsc checks them; a type error fails the run.
+    typecheck: { include: ["src/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
+  },
 });

@@ -30,11 +30,12 @@ function assertAdapter(adapter: ServiceAdapter | undefined, where: string): asse
  * a `RunSession` around an agent; the built-in agent runs the LLM + server
  * actions loop through a `ServiceAdapter`.
  */
-export class CopilotRuntime {
+export class CopilotRuntime<const T extends readonly unknown[] = readonly unknown[]> {
   private readonly config: RuntimeConfig;
   private readonly agentsByAdapter = new WeakMap<ServiceAdapter, ReadonlyMap<string, AgentEntry>>();
 
-  constructor(options: CopilotRuntimeOptions = {}) {
+  // `T` types the inline actions' handlers; no member uses it, so any CopilotRuntime<T> is a CopilotRuntime.
+  constructor(options: CopilotRuntimeOptions<T> = {}) {
     this.config = resolveRuntimeOptions(options);
   }
 

@@ -1,12 +1,12 @@
 import {
   ConfigurationError,
   isPlainObject,
-  type ActionDefinition,
   type CopilotRuntimeMiddleware,
   type ErrorReport,
   type LangServeChainConfig,
   type RunAgentInput,
   type ServiceAdapter,
+  type TypedActionDefinitions,
 } from "@copilot-runtime/protocol";
 import { ActionResolver, type ActionsContext } from "./action-resolver.js";
 import { MiddlewareChain } from "./middleware-chain.js";
@@ -20,12 +20,19 @@ export const DEFAULT_PROVIDER_TIMEOUT_MS = 120_000;
 
 export type { ActionsContext };
 
-export type ActionsOption =
-  readonly ActionDefinition[] | ((context: ActionsContext) => readonly ActionDefinition[] | Promise<readonly ActionDefinition[]>);
+/**
+ * Server-side actions, or a function evaluated per request returning them.
+ * `T` holds each action's `parameters`, inferred by `new CopilotRuntime(...)`
+ * so that inline handlers get typed arguments; the default accepts any
+ * `ActionDefinition`s.
+ */
+export type ActionsOption<T extends readonly unknown[] = readonly unknown[]> =
+  | TypedActionDefinitions<T>
+  | ((context: ActionsContext) => TypedActionDefinitions<T> | Promise<TypedActionDefinitions<T>>);
 
-export interface CopilotRuntimeOptions {
+export interface CopilotRuntimeOptions<T extends readonly unknown[] = readonly unknown[]> {
   /** Server-side actions, or a function evaluated per request. */
-  actions?: ActionsOption;
+  actions?: ActionsOption<T>;
   /** Remote LangServe chains offered as server-side actions (needs `@copilot-runtime/langserve`). */
   langserve?: LangServeChainConfig[];
   /** One middleware or several, applied in order. */

@@ -56,7 +56,7 @@ describe("parametersToJsonSchema", () => {
 });
 
 describe("normalizeAction", () => {
-  it("accepts the seed's shape and calls the handler with the arguments object", async () => {
+  it("accepts CopilotKit's documented shape (sayHello) and calls the handler with the arguments object", async () => {
     const action = normalizeAction({
       name: "sayHello",
       description: "Says hello to someone.",

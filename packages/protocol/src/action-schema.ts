@@ -52,7 +52,8 @@ function parameterToJsonSchema(parameter: Parameter): JSONSchema {
       break;
     default:
       throw new ConfigurationError(
-        `Parameter "${parameter.name}" has unsupported type "${String(type)}". Use string, number, boolean, object, object[], string[], number[] or boolean[].`,
+        `Parameter "${parameter.name}" has unsupported type "${String(type)}". ` +
+          "Use string, number, boolean, object, object[], string[], number[] or boolean[].",
       );
   }
   if (parameter.description != null) schema.description = parameter.description;
@@ -127,7 +128,8 @@ function zodToJsonSchema(schema: ZodLikeSchema, actionName: string): ObjectJSONS
 function jsonSchemaToObjectSchema(schema: JSONSchema, actionName: string): ObjectJSONSchema {
   if (schema.type !== undefined && schema.type !== "object") {
     throw new ConfigurationError(
-      `Action "${actionName}": a JSON Schema for parameters must describe an object (type: "object"), got type ${JSON.stringify(schema.type)}.`,
+      `Action "${actionName}": a JSON Schema for parameters must describe an object (type: "object"), ` +
+        `got type ${JSON.stringify(schema.type)}.`,
     );
   }
   const { $schema: _ignored, ...rest } = schema;

@@ -1,4 +1,4 @@
-import type { JSONSchema } from "./json-schema.js";
+import type { ArgsOf, ArgsOfAnnotations } from "./action-args.js";
 
 /** Parameter types as CopilotKit users write them. */
 export type ParameterType = "string" | "number" | "boolean" | "object" | "object[]" | "string[]" | "number[]" | "boolean[]";
@@ -10,9 +10,10 @@ export interface Parameter {
   type?: ParameterType;
   description?: string;
   required?: boolean;
-  enum?: string[];
+  /** The allowed values of a `string` parameter. */
+  enum?: readonly string[];
   /** The fields of an `object` / `object[]` parameter. */
-  attributes?: Parameter[];
+  attributes?: readonly Parameter[];
 }
 
 /** Who is calling, once an auth middleware verified it. */
@@ -55,12 +56,31 @@ export interface ZodLikeIssue {
   message: string;
 }
 
+/**
+ * A JSON Schema as users write it for an action's parameters: `JSONSchema`
+ * with readonly arrays, so that a schema written `as const` (or inferred as
+ * a constant) fits.
+ */
+export interface JSONSchemaInput {
+  type?: string | readonly string[];
+  description?: string;
+  properties?: { readonly [name: string]: JSONSchemaInput };
+  required?: readonly string[];
+  items?: JSONSchemaInput | readonly JSONSchemaInput[];
+  enum?: readonly unknown[];
+  additionalProperties?: boolean | JSONSchemaInput;
+  [keyword: string]: unknown;
+}
+
+/** What an action's `parameters` may be: CopilotKit parameters, a JSON Schema of an object, or a zod object schema. */
+export type ActionParameters = readonly Parameter[] | JSONSchemaInput | ZodLikeSchema;
+
 /** A server-side action, as CopilotKit users write it. */
 export interface Action<Args = Record<string, unknown>> {
   name: string;
   description?: string;
   /** CopilotKit parameters, a JSON Schema of an object, or a zod object schema. */
-  parameters?: readonly Parameter[] | JSONSchema | ZodLikeSchema;
+  parameters?: ActionParameters;
   // Method syntax on purpose: a handler typed for its own arguments fits any Action.
   handler(args: Args, context: ActionContext): ActionResult | Promise<ActionResult>;
 }
@@ -78,57 +98,93 @@ export interface ArgumentAnnotation {
 export interface LegacyAction {
   name: string;
   description?: string;
-  argumentAnnotations: ArgumentAnnotation[];
+  argumentAnnotations: readonly ArgumentAnnotation[];
   implementation(...args: unknown[]): ActionResult | Promise<ActionResult>;
 }
 
 export type ActionDefinition = Action | LegacyAction;
 
-type ParameterValue<P extends Parameter> = P extends { type: "number" }
-  ? number
-  : P extends { type: "boolean" }
-    ? boolean
-    : P extends { type: "string[]" }
-      ? string[]
-      : P extends { type: "number[]" }
-        ? number[]
-        : P extends { type: "boolean[]" }
-          ? boolean[]
-          : P extends { type: "object"; attributes: infer A extends readonly Parameter[] }
-            ? ArgsOfParameters<A>
-            : P extends { type: "object[]"; attributes: infer A extends readonly Parameter[] }
-              ? ArgsOfParameters<A>[]
-              : P extends { type: "object" }
-                ? Record<string, unknown>
-                : P extends { type: "object[]" }
-                  ? Record<string, unknown>[]
-                  : P extends { enum: readonly (infer E)[] }
-                    ? E
-                    : string;
+/**
+ * What `parameters` must be, given what was written (`S`): `S` itself when it
+ * fits, else the one shape it was meant to be (so that an error names the
+ * offending field).
+ */
+type ParametersInput<S> = unknown extends S
+  ? ActionParameters
+  : S extends ActionParameters
+    ? S
+    : S extends readonly unknown[]
+      ? readonly Parameter[]
+      : S extends { _zod: unknown }
+        ? ZodLikeSchema
+        : JSONSchemaInput;
 
-/** The arguments object described by CopilotKit parameters. */
-export type ArgsOfParameters<Ps extends readonly Parameter[]> = {
-  [P in Ps[number] as P extends { required: false } ? never : P["name"]]: ParameterValue<P>;
-} & {
-  [P in Ps[number] as P extends { required: false } ? P["name"] : never]?: ParameterValue<P>;
+/** What `argumentAnnotations` must be, given what was written (`A`). */
+type AnnotationsInput<A> = unknown extends A
+  ? readonly ArgumentAnnotation[]
+  : A extends readonly ArgumentAnnotation[]
+    ? A
+    : readonly ArgumentAnnotation[];
+
+/**
+ * An action whose handler's arguments are typed from its `parameters` (`S`,
+ * inferred from what is written): CopilotKit parameters, a JSON Schema or a
+ * zod schema (see `ArgsOf`).
+ */
+export interface TypedAction<S> {
+  name: string;
+  description?: string;
+  parameters?: ParametersInput<S>;
+  handler(args: ArgsOf<S>, context: ActionContext): ActionResult | Promise<ActionResult>;
+}
+
+/** The older spelling with its positional arguments typed from the annotations (`A`), in order. */
+export interface TypedLegacyAction<A> {
+  name: string;
+  description?: string;
+  argumentAnnotations: AnnotationsInput<A>;
+  implementation(...args: ArgsOfAnnotations<A>): ActionResult | Promise<ActionResult>;
+}
+
+/** One action in either spelling, typed from what its `parameters` or `argumentAnnotations` (`S`) say. */
+export type TypedActionDefinition<S> = TypedAction<S> | TypedLegacyAction<S>;
+
+/**
+ * A list of actions, each typed from its own parameters: `T` holds what each
+ * action's `parameters` (or `argumentAnnotations`) are, in order. Used with a
+ * `const` type parameter, TypeScript infers `T` from an array literal, so
+ * every inline handler gets its own arguments without `as const`:
+ *
+ * ```ts
+ * function register<const T extends readonly unknown[]>(actions: TypedActionDefinitions<T>): void;
+ * register([{ name: "add", parameters: [{ name: "x", type: "number" }], handler: ({ x }) => x + 1 }]);
+ * ```
+ *
+ * With the default `T`, any list of `ActionDefinition`s fits.
+ */
+export type TypedActionDefinitions<T extends readonly unknown[] = readonly unknown[]> = {
+  [K in keyof T]: TypedActionDefinition<T[K]>;
 };
-
-/** The arguments a handler receives for a given `parameters` value. */
-export type ArgsOf<S> = S extends readonly Parameter[]
-  ? ArgsOfParameters<S>
-  : S extends { _zod: { output: infer O } }
-    ? O
-    : Record<string, unknown>;
 
 /**
  * Defines an action with its handler's arguments typed from `parameters`
- * (CopilotKit parameters or a zod schema).
+ * (CopilotKit parameters, a JSON Schema or a zod schema; see `ArgsOf`).
  */
-export function defineAction<const S extends readonly Parameter[] | JSONSchema | ZodLikeSchema>(action: {
+export function defineAction<const S extends ActionParameters>(action: {
   name: string;
   description?: string;
   parameters: S;
   handler: (args: ArgsOf<S>, context: ActionContext) => ActionResult | Promise<ActionResult>;
 }): Action {
   return action as Action;
+}
+
+/**
+ * Returns `actions` as they are, with every handler's arguments typed from its
+ * own `parameters` (or `argumentAnnotations`). For a per-request `actions`
+ * function, whose inline handlers TypeScript cannot type by itself:
+ * `actions: ({ properties }) => defineActions([{ name, parameters, handler }])`.
+ */
+export function defineActions<const T extends readonly unknown[]>(actions: TypedActionDefinitions<T>): readonly ActionDefinition[] {
+  return actions;
 }

@@ -3,6 +3,7 @@
 // top-level `export *` of an external module as a real re-export.)
 export * from "@ag-ui/core";
 export * from "./action.js";
+export * from "./action-args.js";
 export * from "./action-schema.js";
 export * from "./compose-middleware.js";
 export * from "./conversation.js";
