@@ -95,7 +95,9 @@ function describe(checker, exported) {
     case "type": {
       const type = checker.getDeclaredTypeOfSymbol(symbol);
       const params = typeParameters(symbol);
-      const text = declaration?.type ? declaration.type.getText() : checker.typeToString(type, declaration, FORMAT | ts.TypeFormatFlags.InTypeAlias);
+      const text = declaration?.type
+        ? declaration.type.getText()
+        : checker.typeToString(type, declaration, FORMAT | ts.TypeFormatFlags.InTypeAlias);
       return [`type ${name}${params} = ${text.replace(/\s+/g, " ")}`];
     }
     case "const":

@@ -27,8 +27,7 @@ export type { ActionsContext };
  * `ActionDefinition`s.
  */
 export type ActionsOption<T extends readonly unknown[] = readonly unknown[]> =
-  | TypedActionDefinitions<T>
-  | ((context: ActionsContext) => TypedActionDefinitions<T> | Promise<TypedActionDefinitions<T>>);
+  TypedActionDefinitions<T> | ((context: ActionsContext) => TypedActionDefinitions<T> | Promise<TypedActionDefinitions<T>>);
 
 export interface CopilotRuntimeOptions<T extends readonly unknown[] = readonly unknown[]> {
   /** Server-side actions, or a function evaluated per request. */

@@ -28,8 +28,10 @@ export interface AdapterConformanceOptions<F extends FakeProvider> {
 }
 
 const API_KEY = "sk-conformance-SECRET-0123456789";
-/** The stall timeout the suite's runtime uses. */
-const PROVIDER_TIMEOUT_MS = 400;
+/** The stall timeout of the runtime the stall test uses (short, so the test is quick). */
+const STALL_TIMEOUT_MS = 400;
+/** The stall timeout of every other test's runtime: long, so a slow machine does not fail them. */
+const PROVIDER_TIMEOUT_MS = 30_000;
 const RUN_URL = "http://runtime.test/api/copilotkit/agent/default/run";
 
 const confirmTool = {
@@ -242,9 +244,15 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
     });
 
     it("gives up on a stream that stalls past the timeout, and closes it", async () => {
+      const stallHandler = options
+        .createRuntime({ actions, providerTimeoutMs: STALL_TIMEOUT_MS })
+        .handler({ serviceAdapter: options.createAdapter(fake, API_KEY), basePath: "/api/copilotkit" });
       fake.enqueue(textAnswer("This answer stops and never goes on", { holdAfter: 2 }));
       const before = fake.requests.length;
-      await expectFailure("timeout");
+      await expectFailure(
+        "timeout",
+        agentWith([user("Tell me a story")], () => stallHandler),
+      );
       const request = await waitFor(() => fake.requests[before]);
       expect(await request.closedEarly).toBe(true);
     });
