@@ -1,5 +1,5 @@
 import type { CopilotRuntime } from "@copilot-runtime/core";
-import type { ServiceAdapter } from "@copilot-runtime/protocol";
+import { ConfigurationError, type ServiceAdapter } from "@copilot-runtime/protocol";
 
 export interface NextEndpointOptions {
   runtime: CopilotRuntime;
@@ -23,8 +23,10 @@ export function copilotRuntimeNextJSAppRouterEndpoint(options: NextEndpointOptio
   POST: NextRouteHandler;
   OPTIONS: NextRouteHandler;
 } {
-  if (typeof options?.endpoint !== "string")
-    throw new TypeError('copilotRuntimeNextJSAppRouterEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
+  if (typeof options?.runtime?.handler !== "function")
+    throw new ConfigurationError("copilotRuntimeNextJSAppRouterEndpoint needs a `runtime`: a CopilotRuntime instance.");
+  if (typeof options.endpoint !== "string")
+    throw new ConfigurationError('copilotRuntimeNextJSAppRouterEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
   const handler = options.runtime.handler({ serviceAdapter: options.serviceAdapter, basePath: options.endpoint });
   const handleRequest: NextRouteHandler = (request) => handler(request);
   return { handleRequest, GET: handleRequest, POST: handleRequest, OPTIONS: handleRequest };

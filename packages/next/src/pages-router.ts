@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { copilotRuntimeNodeHttpEndpoint } from "@copilot-runtime/node";
+import { ConfigurationError } from "@copilot-runtime/protocol";
 import type { NextEndpointOptions } from "./app-router.js";
 
 /**
@@ -13,8 +14,10 @@ import type { NextEndpointOptions } from "./app-router.js";
 export function copilotRuntimeNextJSPagesRouterEndpoint(
   options: NextEndpointOptions,
 ): (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => Promise<void> {
-  if (typeof options?.endpoint !== "string")
-    throw new TypeError('copilotRuntimeNextJSPagesRouterEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
+  if (typeof options?.runtime?.handler !== "function")
+    throw new ConfigurationError("copilotRuntimeNextJSPagesRouterEndpoint needs a `runtime`: a CopilotRuntime instance.");
+  if (typeof options.endpoint !== "string")
+    throw new ConfigurationError('copilotRuntimeNextJSPagesRouterEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
   return copilotRuntimeNodeHttpEndpoint(options);
 }
 
