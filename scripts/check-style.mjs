@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // House style beyond what Prettier enforces: no code line over 140 characters
 // (Prettier cannot break long strings or comments), no word "seed" in
-// shipped docs, comments or test names (this file has to name it), and no
-// double blank lines in Markdown.
+// shipped docs, comments or test names (this file has to name it), no
+// double blank lines in Markdown, and a CopilotRuntime in a Markdown example
+// is named `copilotRuntime` (a Next.js route file exports `runtime` itself).
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
@@ -30,6 +31,8 @@ for (const file of files) {
     if (file.endsWith(".md") && index > 0 && line.trim() === "" && lines[index - 1].trim() === "" && index < lines.length - 1) {
       problems.push(`${file}:${index + 1}: double blank line`);
     }
+    const instance = file.endsWith(".md") ? /\b(?:const|let|var)\s+(\w+)\s*=\s*new CopilotRuntime\b/.exec(line) : null;
+    if (instance && instance[1] !== "copilotRuntime") problems.push(`${file}:${index + 1}: name the CopilotRuntime copilotRuntime`);
   });
 }
 if (problems.length > 0) {

@@ -13,7 +13,12 @@ export type NextRouteHandler = (request: Request) => Promise<Response>;
 /**
  * App Router route handlers, for `app/api/copilotkit/[[...slug]]/route.ts`:
  *
- *   export const { GET, POST, OPTIONS } = copilotRuntimeNextJSAppRouterEndpoint({ runtime, serviceAdapter, endpoint: "/api/copilotkit" });
+ *   const copilotRuntime = new CopilotRuntime({ actions: [] }); // not `runtime`: Next.js reads that export
+ *   export const { GET, POST, OPTIONS } = copilotRuntimeNextJSAppRouterEndpoint({
+ *     runtime: copilotRuntime,
+ *     serviceAdapter: new OpenAIAdapter(),
+ *     endpoint: "/api/copilotkit",
+ *   });
  *
  * Plain `Request` → `Response`, with no Node-only imports: it runs on the Node.js and the Edge runtime.
  */

@@ -7,7 +7,7 @@ import type { NextEndpointOptions } from "./app-router.js";
  * A Pages Router API route, for `pages/api/copilotkit/[[...slug]].ts`:
  *
  *   export const config = { api: { bodyParser: false } };
- *   export default copilotRuntimeNextJSPagesRouterEndpoint({ runtime, serviceAdapter, endpoint: "/api/copilotkit" });
+ *   export default copilotRuntimeNextJSPagesRouterEndpoint({ runtime: copilotRuntime, serviceAdapter, endpoint: "/api/copilotkit" });
  *
  * Turn Next's body parser off so the body streams to the runtime (a parsed body is used too, if it is left on).
  */
