@@ -35,7 +35,11 @@ function start(file, args = []) {
 }
 
 function importTime(specifiers) {
-  const code = `const t=performance.now();await Promise.all(${JSON.stringify(specifiers)}.map((s)=>import(s)));console.log(performance.now()-t)`;
+  const code = [
+    "const t=performance.now();",
+    `await Promise.all(${JSON.stringify(specifiers)}.map((s)=>import(s)));`,
+    "console.log(performance.now()-t)",
+  ].join("");
   const runs = Array.from({ length: 5 }, () =>
     Number(
       execFileSync(process.execPath, ["--input-type=module", "-e", code], {
@@ -184,9 +188,11 @@ async function main() {
           agent.destroy();
         }
       }
-      log(
-        `  ${scenario} @ ${concurrency}: ${TARGETS.map((t) => `${t} ${Math.round(results[t].phases[`${scenario}@${concurrency}`].count / (results[t].phases[`${scenario}@${concurrency}`].wallMs / 1000))} req/s`).join(", ")}`,
-      );
+      const phaseRps = (t) => {
+        const phase = results[t].phases[`${scenario}@${concurrency}`];
+        return Math.round(phase.count / (phase.wallMs / 1000));
+      };
+      log(`  ${scenario} @ ${concurrency}: ${TARGETS.map((t) => `${t} ${phaseRps(t)} req/s`).join(", ")}`);
     }
   }
 
@@ -246,6 +252,7 @@ function report(results, imports, footprint) {
 
   const lines = [];
   const out = (line = "") => lines.push(line);
+  const row = (...cells) => out(`| ${cells.join(" | ")} |`);
   out("| scenario @ concurrency | target | TTFE p50 / p99 (ms) | total p50 / p99 (ms) | req/s | server CPU ms/req | failures |");
   out("|---|---|---|---|---|---|---|");
   for (const scenario of SCENARIOS) {
@@ -253,22 +260,38 @@ function report(results, imports, footprint) {
       const key = `${scenario}@${c}`;
       for (const target of TARGETS) {
         const phase = results[target].phases[key];
-        out(
-          `| ${key} | ${target} | ${f1(percentile(phase.ttfe, 50))} / ${f1(percentile(phase.ttfe, 99))} | ${f1(percentile(phase.total, 50))} / ${f1(percentile(phase.total, 99))} | ${f0(rps(target, key))} | ${target === "limit" ? "(fake) " : ""}${f1(cpu(target, key))} | ${phase.failures} |`,
+        row(
+          key,
+          target,
+          `${f1(percentile(phase.ttfe, 50))} / ${f1(percentile(phase.ttfe, 99))}`,
+          `${f1(percentile(phase.total, 50))} / ${f1(percentile(phase.total, 99))}`,
+          f0(rps(target, key)),
+          `${target === "limit" ? "(fake) " : ""}${f1(cpu(target, key))}`,
+          phase.failures,
         );
       }
     }
   }
   out();
-  out(
-    "| target | cold start (spawn → listening, ms) | import (ms) | RSS idle / under load / after (MiB) | heap after GC, idle → after load (MiB) | invalid answers |",
+  row(
+    "target",
+    "cold start (spawn → listening, ms)",
+    "import (ms)",
+    "RSS idle / under load / after (MiB)",
+    "heap after GC, idle → after load (MiB)",
+    "invalid answers",
   );
   out("|---|---|---|---|---|---|");
   for (const target of TARGETS.slice(1)) {
     const r = results[target];
     const imp = target === "ours" ? imports.ours : imports.copilotkit;
-    out(
-      `| ${target} | ${f0(r.coldStartMs)} | ${f0(imp)} | ${f0(r.idleRssMiB)} / ${f0(r.loadRssMiB)} / ${f0(r.afterRssMiB)} | ${f1(r.idleHeapMiB)} → ${f1(r.afterHeapMiB)} | ${r.failures}${r.failureSample ? ` (${r.failureSample})` : ""} |`,
+    row(
+      target,
+      f0(r.coldStartMs),
+      f0(imp),
+      `${f0(r.idleRssMiB)} / ${f0(r.loadRssMiB)} / ${f0(r.afterRssMiB)}`,
+      `${f1(r.idleHeapMiB)} → ${f1(r.afterHeapMiB)}`,
+      `${r.failures}${r.failureSample ? ` (${r.failureSample})` : ""}`,
     );
   }
   if (footprint && !footprint.error) {
@@ -280,9 +303,11 @@ function report(results, imports, footprint) {
       ["ours: core + openai adapter + node binding + openai", footprint.ours],
       [`@copilotkit/runtime ${COPILOTKIT_VERSION} + openai`, footprint.copilotkit],
     ]) {
-      out(
-        `| ${name} | ${f1(mib(size.bytes))} | ${size.packages} | ${name === "openai alone" ? "–" : `${f1(mib(size.bytes - footprint.openai.bytes))} MiB, ${size.packages - footprint.openai.packages} packages`} |`,
-      );
+      const onTop =
+        name === "openai alone"
+          ? "–"
+          : `${f1(mib(size.bytes - footprint.openai.bytes))} MiB, ${size.packages - footprint.openai.packages} packages`;
+      row(name, f1(mib(size.bytes)), size.packages, onTop);
     }
   } else if (footprint?.error) {
     out();
@@ -314,25 +339,40 @@ function report(results, imports, footprint) {
   for (const [goal, value, pass] of goals) out(`| ${goal} | ${value} | ${pass ? "pass" : "**miss**"} |`);
   out();
   out(
-    `Ratios to copilotkit use the faster of its two APIs with valid answers. Leak check, ours: heap after GC ${leak >= 0 ? "+" : ""}${f1(leak)} MiB after all runs (the run store keeps up to 1000 threads by design).`,
+    [
+      "Ratios to copilotkit use the faster of its two APIs with valid answers.",
+      `Leak check, ours: heap after GC ${leak >= 0 ? "+" : ""}${f1(leak)} MiB after all runs`,
+      "(the run store keeps up to 1000 threads by design).",
+    ].join(" "),
   );
 
   const table = lines.join("\n");
   console.log(table);
   const cpuModel = os.cpus()[0]?.model ?? "unknown CPU";
-  const md = `# Benchmark results
-
-Measured with \`pnpm bench\`${QUICK ? " --quick" : ""} on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} × ${cpuModel}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}.
-Targets, all against the same fake OpenAI server (\`@copilot-runtime/testing\`, 50-token answers, no artificial delay), each server in its own process:
-- **limit**: the client talking to the fake server directly (for the tool scenario: the two provider calls one after the other);
-- **ours**: \`@copilot-runtime/node\` + \`OpenAIAdapter\` + one server action;
-- **copilotkit-v1**: \`@copilotkit/runtime\` ${COPILOTKIT_VERSION}, \`CopilotRuntime\` + \`OpenAIAdapter\` + \`copilotRuntimeNodeHttpEndpoint\` (telemetry disabled);
-- **copilotkit-v2**: \`@copilotkit/runtime/v2\` ${COPILOTKIT_VERSION}, \`BuiltInAgent\` (maxSteps 3) + \`createCopilotNodeListener\`.
-
-Scenarios: **text** (a 50-token answer) and **tool** (the LLM calls the server action \`sayHello\`, then answers in 50 tokens). Every answer is validated (event order, complete text, the action's result); an invalid answer counts as a failure, not as a fast answer. Targets alternate in two rounds per phase. TTFE = time to the first event.
-
-${table}
-`;
+  const memory = `${Math.round(os.totalmem() / 2 ** 30)} GiB`;
+  const machine = `${os.cpus().length} × ${cpuModel}, ${memory}, Node ${process.version}, ${os.platform()} ${os.release()}`;
+  const md = [
+    "# Benchmark results",
+    "",
+    `Measured with \`pnpm bench\`${QUICK ? " --quick" : ""} on ${new Date().toISOString().slice(0, 10)}: ${machine}.`,
+    "Targets, all against the same fake OpenAI server (`@copilot-runtime/testing`, 50-token answers, no artificial delay), " +
+      "each server in its own process:",
+    "- **limit**: the client talking to the fake server directly (for the tool scenario: the two provider calls one after the other);",
+    "- **ours**: `@copilot-runtime/node` + `OpenAIAdapter` + one server action;",
+    `- **copilotkit-v1**: \`@copilotkit/runtime\` ${COPILOTKIT_VERSION}, ` +
+      "`CopilotRuntime` + `OpenAIAdapter` + `copilotRuntimeNodeHttpEndpoint` (telemetry disabled);",
+    `- **copilotkit-v2**: \`@copilotkit/runtime/v2\` ${COPILOTKIT_VERSION}, \`BuiltInAgent\` (maxSteps 3) + \`createCopilotNodeListener\`.`,
+    "",
+    [
+      "Scenarios: **text** (a 50-token answer) and **tool** (the LLM calls the server action `sayHello`, then answers in 50 tokens).",
+      "Every answer is validated (event order, complete text, the action's result);",
+      "an invalid answer counts as a failure, not as a fast answer.",
+      "Targets alternate in two rounds per phase. TTFE = time to the first event.",
+    ].join(" "),
+    "",
+    table,
+    "",
+  ].join("\n");
   writeFileSync(new URL("../RESULTS.md", import.meta.url), md);
   log("\nwrote bench/RESULTS.md");
   void ANSWER;

@@ -6,7 +6,7 @@ import { copilotRuntimeNodeHttpEndpoint } from "@copilot-runtime/node";
 import { OpenAIAdapter } from "@copilot-runtime/openai";
 
 const baseURL = process.argv[2];
-const runtime = new CopilotRuntime({
+const copilotRuntime = new CopilotRuntime({
   actions: [
     {
       name: "sayHello",
@@ -17,7 +17,7 @@ const runtime = new CopilotRuntime({
   ],
 });
 const serviceAdapter = new OpenAIAdapter({ openai: new OpenAI({ apiKey: "sk-bench", baseURL, maxRetries: 0 }), model: "gpt-4o" });
-const server = createServer(copilotRuntimeNodeHttpEndpoint({ runtime, serviceAdapter, endpoint: "/api/copilotkit" }));
+const server = createServer(copilotRuntimeNodeHttpEndpoint({ runtime: copilotRuntime, serviceAdapter, endpoint: "/api/copilotkit" }));
 server.listen(0, "127.0.0.1", () =>
   process.send?.({ ready: true, port: server.address().port, path: "/api/copilotkit/agent/default/run" }),
 );

@@ -103,10 +103,13 @@ function run(agent, port, path, kind) {
             validate(kind, text);
             resolve({ kind, ms: performance.now() - started });
           } catch (error) {
-            if (process.env.SOAK_DEBUG)
+            if (process.env.SOAK_DEBUG) {
+              const ms = Math.round(performance.now() - started);
+              const headers = JSON.stringify(res.headers);
               console.error(
-                `INVALID ${kind} after ${Math.round(performance.now() - started)} ms, status ${res.statusCode}, headers ${JSON.stringify(res.headers)}: ${JSON.stringify(text.slice(0, 400))}`,
+                `INVALID ${kind} after ${ms} ms, status ${res.statusCode}, headers ${headers}: ${JSON.stringify(text.slice(0, 400))}`,
               );
+            }
             resolve({ kind, error: error.message });
           }
         });
@@ -162,24 +165,40 @@ async function main() {
   );
   const errorList = [...stats.errorSamples].map(([message, count]) => `${count}× ${message}`).join("; ") || "none";
   const pass = stats.errors === 0 && (CHECK || Math.abs(growth) <= 0.1);
+  const command = `pnpm soak${SECONDS !== 120 ? ` -- --seconds ${SECONDS}` : ""}`;
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "CPU"}, Node ${process.version}`;
+  const setup = [
+    `Concurrency ${CONCURRENCY} for ${SECONDS} s against the fake OpenAI server`,
+    "(`@copilot-runtime/node` + `OpenAIAdapter` + one server action, in its own process):",
+    "45% text answers, 30% server-action runs, 15% frontend-tool runs, 10% clients that disconnect after the first bytes.",
+    "Every completed stream is validated (event order, the full answer, the action's result, no server result for a frontend tool).",
+  ].join(" ");
+  const rss = `${rssAfterWarmup?.toFixed(0)} → ${rssEnd.toFixed(0)} (${(growth * 100).toFixed(1)}%; goal within 10%)`;
+  const verdict = [
+    pass ? "Pass" : "**Fail**",
+    ": ",
+    stats.errors === 0 ? "zero unexpected errors" : `${stats.errors} unexpected errors`,
+    CHECK ? "" : `, RSS growth ${(growth * 100).toFixed(1)}%`,
+    ".",
+  ].join("");
   const report = `# Soak results
 
-\`pnpm soak${SECONDS !== 120 ? ` -- --seconds ${SECONDS}` : ""}\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "CPU"}, Node ${process.version}.
-Concurrency ${CONCURRENCY} for ${SECONDS} s against the fake OpenAI server (\`@copilot-runtime/node\` + \`OpenAIAdapter\` + one server action, in its own process): 45% text answers, 30% server-action runs, 15% frontend-tool runs, 10% clients that disconnect after the first bytes. Every completed stream is validated (event order, the full answer, the action's result, no server result for a frontend tool).
+\`${command}\` on ${new Date().toISOString().slice(0, 10)}: ${machine}.
+${setup}
 
 | | |
 |---|---|
 | runs completed and valid | ${stats.completed} |
 | runs aborted by their client | ${stats.aborted} |
 | unexpected errors | ${stats.errors} (${errorList}) |
-| RSS after warm-up → at the end (MiB) | ${rssAfterWarmup?.toFixed(0)} → ${rssEnd.toFixed(0)} (${(growth * 100).toFixed(1)}%; goal within 10%) |
+| RSS after warm-up → at the end (MiB) | ${rss} |
 | RSS peak (MiB) | ${peakRss.toFixed(0)} |
 
 | kind | runs after warm-up | p50 (ms) | p99 (ms) |
 |---|---|---|---|
 ${rows.join("\n")}
 
-${pass ? "Pass" : "**Fail**"}: ${stats.errors === 0 ? "zero unexpected errors" : `${stats.errors} unexpected errors`}${CHECK ? "" : `, RSS growth ${(growth * 100).toFixed(1)}%`}.
+${verdict}
 `;
   console.log(report);
   if (WRITE) writeFileSync(new URL("../SOAK.md", import.meta.url), report);

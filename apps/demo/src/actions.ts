@@ -7,7 +7,7 @@ const CITIES: Record<string, { temperatureC: number; sky: string }> = {
   "new york": { temperatureC: 9, sky: "windy" },
 };
 
-/** The demo's server-side actions: the seed's `sayHello` and a data lookup. */
+/** The demo's server-side actions: CopilotKit's classic `sayHello` example action and a data lookup. */
 export const demoActions: ActionDefinition[] = [
   {
     name: "sayHello",

@@ -48,7 +48,7 @@ describe("the demo on its offline model", () => {
     expect(description).toMatch(/offline/);
   });
 
-  it("runs the seed's sayHello server action and answers with its result", async () => {
+  it("runs CopilotKit's classic sayHello example action on the server and answers with its result", async () => {
     const { events, agent } = await ask("Please say hello to Ada");
     const result = events.find((event) => event.type === "TOOL_CALL_RESULT") as unknown as { content: string };
     expect(result.content).toMatch(/^Hello, Ada!/);

@@ -77,8 +77,8 @@ async function staticFile(webRoot: string, path: string): Promise<{ body: Buffer
 
 export function createDemoServer(adapter: ServiceAdapter, options: { webRoot?: string } = {}): Server {
   const webRoot = options.webRoot ?? WEB_ROOT;
-  const runtime = new CopilotRuntime({ actions: demoActions });
-  const endpoint = copilotRuntimeNodeHttpEndpoint({ runtime, serviceAdapter: adapter, endpoint: ENDPOINT });
+  const copilotRuntime = new CopilotRuntime({ actions: demoActions });
+  const endpoint = copilotRuntimeNodeHttpEndpoint({ runtime: copilotRuntime, serviceAdapter: adapter, endpoint: ENDPOINT });
   return createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (path === ENDPOINT || path.startsWith(`${ENDPOINT}/`)) {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CopilotRuntime } from "@copilot-runtime/core";
 import { copilotRuntimeNodeHttpEndpoint } from "@copilot-runtime/node";
-import type { ServiceAdapter } from "@copilot-runtime/protocol";
+import { ConfigurationError, type ServiceAdapter } from "@copilot-runtime/protocol";
 
 export interface ExpressEndpointOptions {
   runtime: CopilotRuntime;
@@ -22,8 +22,10 @@ export type ExpressLikeNext = (error?: unknown) => void;
 export function copilotRuntimeExpressEndpoint(
   options: ExpressEndpointOptions,
 ): (req: ExpressLikeRequest, res: ServerResponse, next?: ExpressLikeNext) => void {
-  if (typeof options?.endpoint !== "string")
-    throw new TypeError('copilotRuntimeExpressEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
+  if (typeof options?.runtime?.handler !== "function")
+    throw new ConfigurationError("copilotRuntimeExpressEndpoint needs a `runtime`: a CopilotRuntime instance.");
+  if (typeof options.endpoint !== "string")
+    throw new ConfigurationError('copilotRuntimeExpressEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
   const handle = copilotRuntimeNodeHttpEndpoint(options);
   return (req, res, next) => {
     handle(req, res).catch((error: unknown) => {

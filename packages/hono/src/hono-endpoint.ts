@@ -1,5 +1,5 @@
 import type { CopilotRuntime } from "@copilot-runtime/core";
-import type { ServiceAdapter } from "@copilot-runtime/protocol";
+import { ConfigurationError, type ServiceAdapter } from "@copilot-runtime/protocol";
 import { Hono, type Context } from "hono";
 
 export interface HonoEndpointOptions {
@@ -17,7 +17,10 @@ function clientAddress(c: Context): string | undefined {
 
 /** A Hono handler: `app.all("/api/copilotkit/*", copilotRuntimeHonoEndpoint({ ... }))` (plus the bare path). */
 export function copilotRuntimeHonoEndpoint(options: HonoEndpointOptions): (c: Context) => Promise<Response> {
-  if (typeof options?.endpoint !== "string") throw new TypeError('copilotRuntimeHonoEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
+  if (typeof options?.runtime?.handler !== "function")
+    throw new ConfigurationError("copilotRuntimeHonoEndpoint needs a `runtime`: a CopilotRuntime instance.");
+  if (typeof options.endpoint !== "string")
+    throw new ConfigurationError('copilotRuntimeHonoEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
   const handler = options.runtime.handler({ serviceAdapter: options.serviceAdapter, basePath: options.endpoint });
   return (c) => {
     const address = clientAddress(c);

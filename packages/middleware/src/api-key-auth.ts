@@ -1,4 +1,4 @@
-import type { CopilotRuntimeMiddleware, Identity } from "@copilot-runtime/protocol";
+import { ConfigurationError, type CopilotRuntimeMiddleware, type Identity } from "@copilot-runtime/protocol";
 import { isPreflight, jsonError, safeEqual } from "./json-error.js";
 
 export interface ApiKeyAuthOptions {
@@ -15,12 +15,13 @@ export interface ApiKeyAuthOptions {
 export function apiKeyAuth(options: ApiKeyAuthOptions): CopilotRuntimeMiddleware {
   const header = (options?.header ?? "x-api-key").toLowerCase();
   const keys = options?.keys;
-  if (keys == null && typeof options?.verify !== "function") throw new TypeError("apiKeyAuth needs `keys` or a `verify(key)` function.");
+  if (keys == null && typeof options?.verify !== "function")
+    throw new ConfigurationError("apiKeyAuth needs `keys` or a `verify(key)` function.");
   const entries: [string, Identity][] = Array.isArray(keys)
     ? keys.map((key, index): [string, Identity] => [key, { id: `key-${index + 1}` }])
     : Object.entries((keys ?? {}) as Record<string, Identity>);
   if (entries.length === 0 && typeof options.verify !== "function")
-    throw new TypeError("apiKeyAuth: `keys` is empty and there is no verify(key).");
+    throw new ConfigurationError("apiKeyAuth: `keys` is empty and there is no verify(key).");
   const challenge = { "www-authenticate": `ApiKey header="${header}"` };
 
   const lookup = (key: string): Identity | undefined => {

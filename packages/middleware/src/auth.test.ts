@@ -1,3 +1,4 @@
+import { ConfigurationError } from "@copilot-runtime/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseSSE, ScriptedAdapter } from "@copilot-runtime/testing";
 import { apiKeyAuth } from "./api-key-auth.js";
@@ -101,6 +102,7 @@ describe("apiKeyAuth", () => {
   });
 
   it("refuses a configuration that can accept nothing", () => {
+    expect(() => apiKeyAuth({ keys: [] })).toThrow(ConfigurationError);
     expect(() => apiKeyAuth({ keys: [] })).toThrow(/empty/);
     expect(() => apiKeyAuth({} as never)).toThrow(/needs `keys`/);
   });

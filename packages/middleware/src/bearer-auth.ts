@@ -1,4 +1,4 @@
-import type { CopilotRuntimeMiddleware, Identity } from "@copilot-runtime/protocol";
+import { ConfigurationError, type CopilotRuntimeMiddleware, type Identity } from "@copilot-runtime/protocol";
 import { isPreflight, jsonError } from "./json-error.js";
 
 export interface BearerAuthOptions {
@@ -16,7 +16,7 @@ export interface BearerAuthOptions {
  * `identity`, which reaches `properties.identity` and the action handlers.
  */
 export function bearerAuth(options: BearerAuthOptions): CopilotRuntimeMiddleware {
-  if (typeof options?.verify !== "function") throw new TypeError("bearerAuth needs a verify(token) function.");
+  if (typeof options?.verify !== "function") throw new ConfigurationError("bearerAuth needs a verify(token) function.");
   const realm = (options.realm ?? "copilot-runtime").replace(/"/g, "");
   const challenge = (error?: string) => ({ "www-authenticate": `Bearer realm="${realm}"${error ? `, error="${error}"` : ""}` });
   return {

@@ -1,4 +1,4 @@
-import { RequestError, type CopilotRuntimeMiddleware } from "@copilot-runtime/protocol";
+import { ConfigurationError, RequestError, type CopilotRuntimeMiddleware } from "@copilot-runtime/protocol";
 import { jsonError } from "./json-error.js";
 
 export interface BodyLimitOptions {
@@ -11,7 +11,7 @@ export interface BodyLimitOptions {
  */
 export function bodyLimit(options: BodyLimitOptions): CopilotRuntimeMiddleware {
   const maxBytes = options?.maxBytes;
-  if (!Number.isInteger(maxBytes) || maxBytes < 0) throw new TypeError("bodyLimit: `maxBytes` must be a non-negative integer.");
+  if (!Number.isInteger(maxBytes) || maxBytes < 0) throw new ConfigurationError("bodyLimit: `maxBytes` must be a non-negative integer.");
   const message = `Request body exceeds the limit of ${maxBytes} bytes.`;
   return {
     onRequest({ request }) {

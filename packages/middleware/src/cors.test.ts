@@ -1,3 +1,4 @@
+import { ConfigurationError } from "@copilot-runtime/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { bearerAuth } from "./bearer-auth.js";
 import { cors } from "./cors.js";
@@ -57,6 +58,7 @@ describe("cors", () => {
     const run = await server.run(undefined, { origin: "https://anywhere.example" });
     expect(run.headers.get("access-control-allow-origin")).toBe("*");
     expect(await run.text()).toContain("RUN_FINISHED");
+    expect(() => cors({ origin: "*", credentials: true })).toThrow(ConfigurationError);
     expect(() => cors({ origin: "*", credentials: true })).toThrow(/explicit origins/);
   });
 });

@@ -1,4 +1,4 @@
-import type { CopilotRuntimeMiddleware } from "@copilot-runtime/protocol";
+import { ConfigurationError, type CopilotRuntimeMiddleware } from "@copilot-runtime/protocol";
 import { withHeaders } from "./rate-limit.js";
 
 export type CorsOrigin = "*" | string | readonly string[] | RegExp | ((origin: string) => boolean);
@@ -32,10 +32,17 @@ function matcher(origin: CorsOrigin): (candidate: string) => boolean {
  * echoed back: an arbitrary origin is never reflected.
  */
 export function cors(options: CorsOptions): CopilotRuntimeMiddleware {
-  if (options?.origin == null) throw new TypeError('cors needs an `origin`, e.g. "https://app.example.com".');
+  if (options?.origin == null) throw new ConfigurationError('cors needs an `origin`, e.g. "https://app.example.com".');
   if (options.credentials === true && options.origin === "*") {
-    throw new TypeError('cors: `credentials: true` needs explicit origins; "*" would let any site call the runtime as the user.');
+    throw new ConfigurationError('cors: `credentials: true` needs explicit origins; "*" would let any site call the runtime as the user.');
   }
+  const allowedOrigin: unknown = options.origin;
+  const valid =
+    typeof allowedOrigin === "string" ||
+    Array.isArray(allowedOrigin) ||
+    allowedOrigin instanceof RegExp ||
+    typeof allowedOrigin === "function";
+  if (!valid) throw new ConfigurationError('cors: `origin` must be "*", an origin, a list of origins, a RegExp or a function.');
   const allowed = matcher(options.origin);
   const wildcard = options.origin === "*" && options.credentials !== true;
   const methods = (options.allowMethods ?? ["GET", "POST", "OPTIONS"]).join(", ");

@@ -1,4 +1,4 @@
-import type { CopilotRuntimeMiddleware, RequestContext } from "@copilot-runtime/protocol";
+import { ConfigurationError, type CopilotRuntimeMiddleware, type RequestContext } from "@copilot-runtime/protocol";
 import { jsonError } from "./json-error.js";
 
 /** Where hit counts live; replace the in-memory default with a shared one (e.g. Redis) for several instances. */
@@ -66,8 +66,15 @@ function defaultSkip(request: Request): boolean {
 
 /** Limits requests per user or address: over the limit, 429 with `Retry-After` and `RateLimit-*` headers. */
 export function rateLimit(options: RateLimitOptions): CopilotRuntimeMiddleware {
-  if (!Number.isInteger(options?.limit) || options.limit < 1) throw new TypeError("rateLimit: `limit` must be a positive integer.");
-  if (!Number.isFinite(options.windowMs) || options.windowMs <= 0) throw new TypeError("rateLimit: `windowMs` must be a positive number.");
+  if (!Number.isInteger(options?.limit) || options.limit < 1)
+    throw new ConfigurationError("rateLimit: `limit` must be a positive integer.");
+  if (!Number.isFinite(options.windowMs) || options.windowMs <= 0)
+    throw new ConfigurationError("rateLimit: `windowMs` must be a positive number.");
+  if (options.store != null && typeof options.store.hit !== "function") {
+    throw new ConfigurationError("rateLimit: `store` needs a hit(key, windowMs) method.");
+  }
+  if (options.key != null && typeof options.key !== "function") throw new ConfigurationError("rateLimit: `key` must be a function.");
+  if (options.skip != null && typeof options.skip !== "function") throw new ConfigurationError("rateLimit: `skip` must be a function.");
   const store = options.store ?? new MemoryRateLimitStore();
   const keyOf = options.key ?? defaultKey;
   const skip = options.skip ?? defaultSkip;

@@ -1,4 +1,4 @@
-import type { CopilotRuntimeMiddleware, Message, TokenUsage } from "@copilot-runtime/protocol";
+import { ConfigurationError, type CopilotRuntimeMiddleware, type Message, type TokenUsage } from "@copilot-runtime/protocol";
 
 /** One line per run. */
 export interface RunLogEntry {
@@ -40,7 +40,7 @@ function usageFields(usage: TokenUsage | undefined): Partial<RunLogEntry> {
 
 /** Logs one structured line per run: ids, user, duration, status, tokens, tool calls; message contents only when asked. */
 export function requestLogger(options: RequestLoggerOptions): CopilotRuntimeMiddleware {
-  if (typeof options?.log !== "function") throw new TypeError("requestLogger needs a log(entry) function.");
+  if (typeof options?.log !== "function") throw new ConfigurationError("requestLogger needs a log(entry) function.");
   return {
     onAfterRequest(run) {
       const toolCalls = run.outputMessages.flatMap((message) =>

@@ -1,4 +1,4 @@
-import type { CopilotRuntimeMiddleware, TokenUsage } from "@copilot-runtime/protocol";
+import { ConfigurationError, type CopilotRuntimeMiddleware, type TokenUsage } from "@copilot-runtime/protocol";
 
 export interface UsageRecord {
   threadId: string;
@@ -33,6 +33,9 @@ const empty = (): UsageTotals => ({ runs: 0, inputTokens: 0, outputTokens: 0, to
 
 /** Meters token usage per run and per user, for billing and quotas. */
 export function usageMeter(options: UsageMeterOptions = {}): UsageMeter {
+  if (options.onUsage != null && typeof options.onUsage !== "function") {
+    throw new ConfigurationError("usageMeter: `onUsage` must be a function.");
+  }
   const totals = new Map<string, UsageTotals>();
   return {
     async onAfterRequest(run) {

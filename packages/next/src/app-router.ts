@@ -1,5 +1,5 @@
 import type { CopilotRuntime } from "@copilot-runtime/core";
-import type { ServiceAdapter } from "@copilot-runtime/protocol";
+import { ConfigurationError, type ServiceAdapter } from "@copilot-runtime/protocol";
 
 export interface NextEndpointOptions {
   runtime: CopilotRuntime;
@@ -13,7 +13,12 @@ export type NextRouteHandler = (request: Request) => Promise<Response>;
 /**
  * App Router route handlers, for `app/api/copilotkit/[[...slug]]/route.ts`:
  *
- *   export const { GET, POST, OPTIONS } = copilotRuntimeNextJSAppRouterEndpoint({ runtime, serviceAdapter, endpoint: "/api/copilotkit" });
+ *   const copilotRuntime = new CopilotRuntime({ actions: [] }); // not `runtime`: Next.js reads that export
+ *   export const { GET, POST, OPTIONS } = copilotRuntimeNextJSAppRouterEndpoint({
+ *     runtime: copilotRuntime,
+ *     serviceAdapter: new OpenAIAdapter(),
+ *     endpoint: "/api/copilotkit",
+ *   });
  *
  * Plain `Request` → `Response`, with no Node-only imports: it runs on the Node.js and the Edge runtime.
  */
@@ -23,8 +28,10 @@ export function copilotRuntimeNextJSAppRouterEndpoint(options: NextEndpointOptio
   POST: NextRouteHandler;
   OPTIONS: NextRouteHandler;
 } {
-  if (typeof options?.endpoint !== "string")
-    throw new TypeError('copilotRuntimeNextJSAppRouterEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
+  if (typeof options?.runtime?.handler !== "function")
+    throw new ConfigurationError("copilotRuntimeNextJSAppRouterEndpoint needs a `runtime`: a CopilotRuntime instance.");
+  if (typeof options.endpoint !== "string")
+    throw new ConfigurationError('copilotRuntimeNextJSAppRouterEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
   const handler = options.runtime.handler({ serviceAdapter: options.serviceAdapter, basePath: options.endpoint });
   const handleRequest: NextRouteHandler = (request) => handler(request);
   return { handleRequest, GET: handleRequest, POST: handleRequest, OPTIONS: handleRequest };

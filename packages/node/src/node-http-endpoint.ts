@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CopilotRuntime } from "@copilot-runtime/core";
-import { SSE_FRAME_SOURCE, type ServiceAdapter, type SSEFrameSource } from "@copilot-runtime/protocol";
+import { ConfigurationError, SSE_FRAME_SOURCE, type ServiceAdapter, type SSEFrameSource } from "@copilot-runtime/protocol";
 
 export interface NodeHttpEndpointOptions {
   runtime: CopilotRuntime;
@@ -169,6 +169,10 @@ async function writeFrames(source: SSEFrameSource, res: ServerResponse): Promise
 export function copilotRuntimeNodeHttpEndpoint(
   options: NodeHttpEndpointOptions,
 ): (req: FrameworkRequest, res: ServerResponse) => Promise<void> {
+  if (typeof options?.runtime?.handler !== "function")
+    throw new ConfigurationError("copilotRuntimeNodeHttpEndpoint needs a `runtime`: a CopilotRuntime instance.");
+  if (options.endpoint !== undefined && typeof options.endpoint !== "string")
+    throw new ConfigurationError('copilotRuntimeNodeHttpEndpoint: `endpoint` must be a path, e.g. "/api/copilotkit".');
   const handler = options.runtime.handler({
     serviceAdapter: options.serviceAdapter,
     ...(options.endpoint !== undefined ? { basePath: options.endpoint } : {}),

@@ -3,7 +3,7 @@
 import { CopilotRuntime } from "@copilot-runtime/core";
 import { BINDING_SUITE_MAX_BODY } from "@copilot-runtime/testing/conformance";
 
-export const runtime = new CopilotRuntime({ maxBodyBytes: BINDING_SUITE_MAX_BODY });
+export const copilotRuntime = new CopilotRuntime({ maxBodyBytes: BINDING_SUITE_MAX_BODY });
 
 export const serviceAdapter = {
   provider: "binding-test",

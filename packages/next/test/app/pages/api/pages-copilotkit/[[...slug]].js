@@ -1,5 +1,5 @@
 import { copilotRuntimeNextJSPagesRouterEndpoint } from "../../../../../dist/index.js";
-import { runtime, serviceAdapter } from "../../../runtime.mjs";
+import { copilotRuntime, serviceAdapter } from "../../../runtime.mjs";
 
 export const config = { api: { bodyParser: false } };
-export default copilotRuntimeNextJSPagesRouterEndpoint({ runtime, serviceAdapter, endpoint: "/api/pages-copilotkit" });
+export default copilotRuntimeNextJSPagesRouterEndpoint({ runtime: copilotRuntime, serviceAdapter, endpoint: "/api/pages-copilotkit" });
