@@ -2,8 +2,7 @@ import type { AddressInfo } from "node:net";
 import { HttpAgent } from "@ag-ui/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BaseEvent } from "@copilot-runtime/protocol";
-import { verifyEvents } from "@copilot-runtime/testing";
-import { parseSSE } from "@copilot-runtime/testing";
+import { parseSSE, verifyEvents } from "@copilot-runtime/testing";
 import { createOfflineModel } from "./offline-model.js";
 import { createDemoServer, ENDPOINT, serviceAdapterFromEnv } from "./server.js";
 

@@ -1,5 +1,6 @@
 import {
   ConfigurationError,
+  memoizeUntilRejected,
   normalizeAction,
   type ActionDefinition,
   type ActionSource,
@@ -22,7 +23,8 @@ export type ActionsFunction = (context: ActionsContext) => readonly ActionDefini
  */
 export class ActionResolver {
   private readonly staticActions: NormalizedAction[] | undefined;
-  private langserve: Promise<ActionSource> | undefined;
+  /** The LangServe bridge, loaded on first use (and again after a failed load). */
+  private readonly langserve: () => Promise<ActionSource>;
 
   constructor(
     private readonly actions: readonly ActionDefinition[] | ActionsFunction | undefined,
@@ -35,6 +37,7 @@ export class ActionResolver {
       throw new ConfigurationError("`langserve` must be an array of { chainUrl, name, description } chains.");
     }
     this.staticActions = typeof actions === "function" ? undefined : normalizeActions(actions ?? []);
+    this.langserve = memoizeUntilRejected(() => loadLangServe(chains ?? []));
   }
 
   async resolve(context: ActionsContext): Promise<NormalizedAction[]> {
@@ -50,15 +53,7 @@ export class ActionResolver {
   }
 
   private async loadChains(): Promise<ActionDefinition[]> {
-    this.langserve ??= loadLangServe(this.chains ?? []);
-    let source: ActionSource;
-    try {
-      source = await this.langserve;
-    } catch (error) {
-      this.langserve = undefined; // tried again on the next request
-      throw error;
-    }
-    return source.resolve();
+    return (await this.langserve()).resolve();
   }
 }
 

@@ -1,10 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
-import { ProviderError, type BaseEvent, type ErrorBody, type RuntimeInfo } from "@copilot-runtime/protocol";
-import { verifyEvents } from "@copilot-runtime/testing";
-import { ScriptedAdapter, collectEvents, collectIterable, eventTypes, textOf } from "@copilot-runtime/testing";
+import { EventType, ProviderError, type BaseEvent, type ErrorBody, type RuntimeInfo } from "@copilot-runtime/protocol";
+import { ScriptedAdapter, collectEvents, collectIterable, eventTypes, eventsOfType, textOf, verifyEvents } from "@copilot-runtime/testing";
 import { CopilotRuntime } from "./copilot-runtime.js";
 import type { CopilotRuntimeOptions } from "./runtime-options.js";
-import { ofType, post, runInput } from "./test-helpers.js";
+import { post, runInput } from "./test-helpers.js";
 
 const sayHello = {
   name: "sayHello",
@@ -93,7 +92,7 @@ describe("the run loop", () => {
       threadId: "thread-1",
       usage: [{ provider: "scripted", model: "scripted-model", inputTokens: 5, outputTokens: 3 }],
     });
-    expect(ofType(events, "TEXT_MESSAGE_START")[0]).toEqual({
+    expect(eventsOfType(events, EventType.TEXT_MESSAGE_START)[0]).toEqual({
       type: "TEXT_MESSAGE_START",
       messageId: expect.any(String),
       role: "assistant",
@@ -125,8 +124,8 @@ describe("the run loop", () => {
     expect(handlerSpy).toHaveBeenCalledTimes(1);
     expect(handlerSpy.mock.calls[0]?.[0]).toEqual({ arg: "Ada" });
     expect(handlerSpy.mock.calls[0]?.[1]).toMatchObject({ threadId: "thread-1", toolCallId: "call-1", properties: {} });
-    const [start] = ofType(events, "TOOL_CALL_START");
-    const [result] = ofType(events, "TOOL_CALL_RESULT");
+    const [start] = eventsOfType(events, EventType.TOOL_CALL_START);
+    const [result] = eventsOfType(events, EventType.TOOL_CALL_RESULT);
     expect(start).toEqual({ type: "TOOL_CALL_START", toolCallId: "call-1", toolCallName: "sayHello", parentMessageId: expect.any(String) });
     expect(result).toEqual({ type: "TOOL_CALL_RESULT", toolCallId: "call-1", messageId: expect.any(String), content: "Hello, Ada!" });
 
@@ -177,7 +176,7 @@ describe("the run loop", () => {
       adapter,
     );
     expect(maxRunning).toBe(2);
-    const results = ofType<{ toolCallId: string; content: string }>(events, "TOOL_CALL_RESULT");
+    const results = eventsOfType(events, EventType.TOOL_CALL_RESULT);
     expect(results.map((r) => r.toolCallId)).toEqual(["b", "a"]); // streamed as each completes
     expect(results.map((r) => r.content)).toEqual(['{"city":"Rome","temp":4}', '{"city":"Paris","temp":5}']);
     // fed back in call order
@@ -210,8 +209,8 @@ describe("the run loop", () => {
     ]);
     expect(adapter.requests).toHaveLength(1);
     expect(adapter.requests[0]!.tools.map((t) => t.name)).toEqual(["sayHello", "confirm"]);
-    const [text] = ofType<{ messageId: string }>(events, "TEXT_MESSAGE_START");
-    expect(ofType(events, "TOOL_CALL_START")[0]).toMatchObject({ parentMessageId: text!.messageId });
+    const [text] = eventsOfType(events, EventType.TEXT_MESSAGE_START);
+    expect(eventsOfType(events, EventType.TOOL_CALL_START)[0]).toMatchObject({ parentMessageId: text!.messageId });
   });
 
   it("lets a server action win a name clash with a frontend tool", async () => {
@@ -221,7 +220,7 @@ describe("the run loop", () => {
     expect(adapter.requests[0]!.tools).toEqual([
       { name: "sayHello", description: "Says hello to someone.", parameters: expect.objectContaining({ required: ["arg"] }) },
     ]);
-    expect(ofType(events, "TOOL_CALL_RESULT")[0]).toMatchObject({ content: "Hello, Bob!" });
+    expect(eventsOfType(events, EventType.TOOL_CALL_RESULT)[0]).toMatchObject({ content: "Hello, Bob!" });
   });
 
   it.each([
@@ -235,7 +234,7 @@ describe("the run loop", () => {
     const adapter = new ScriptedAdapter({ steps: [step, { text: "Sorry about that." }] });
     const boom = { name: "boom", handler: () => Promise.reject(new Error("kaboom")) };
     const events = await run({ actions: [sayHello, boom], onError }, adapter);
-    const [result] = ofType<{ content: string }>(events, "TOOL_CALL_RESULT");
+    const [result] = eventsOfType(events, EventType.TOOL_CALL_RESULT);
     expect(result!.content).toMatch(message);
     expect(events.at(-1)?.type).toBe("RUN_FINISHED");
     const fedBack = adapter.requests[1]!.messages.at(-1) as { role: string; content: string };
@@ -267,7 +266,7 @@ describe("the run loop", () => {
       adapter,
     );
     expect(
-      ofType<{ content: string }>(events, "TOOL_CALL_RESULT")
+      eventsOfType(events, EventType.TOOL_CALL_RESULT)
         .map((r) => r.content)
         .toSorted(),
     ).toEqual(["The action completed and returned no value.", '{"a":1,"b":[true]}']);
@@ -296,14 +295,14 @@ describe("the run loop", () => {
       "TOOL_CALL_RESULT",
       "TEXT_MESSAGE_START",
     ]);
-    expect(ofType(events, "TOOL_CALL_RESULT")[0]).toMatchObject({ content: "Once upon a time." });
+    expect(eventsOfType(events, EventType.TOOL_CALL_RESULT)[0]).toMatchObject({ content: "Once upon a time." });
   });
 
   it("stops after maxSteps LLM calls", async () => {
     const adapter = new ScriptedAdapter({ respond: () => ({ toolCalls: [{ name: "sayHello", args: { arg: "again" } }] }) });
     const events = await run({ actions: [sayHello], maxSteps: 3 }, adapter);
     expect(adapter.requests).toHaveLength(3);
-    expect(ofType(events, "TOOL_CALL_RESULT")).toHaveLength(3);
+    expect(eventsOfType(events, EventType.TOOL_CALL_RESULT)).toHaveLength(3);
     expect(events.at(-1)?.type).toBe("RUN_FINISHED");
   });
 
@@ -331,7 +330,7 @@ describe("the run loop", () => {
     const adapter = new ScriptedAdapter({ steps: [{ toolCalls: [{ name: "whoami", args: {} }] }, { text: "ok" }] });
     const events = await run({ actions: factory }, adapter, runInput({ forwardedProps: { user: "ada" } }));
     expect(factory).toHaveBeenCalledWith({ properties: { user: "ada" }, url: "http://localhost/api/copilotkit/agent/default/run" });
-    expect(ofType(events, "TOOL_CALL_RESULT")[0]).toMatchObject({ content: "ada" });
+    expect(eventsOfType(events, EventType.TOOL_CALL_RESULT)[0]).toMatchObject({ content: "ada" });
   });
 
   it.each([

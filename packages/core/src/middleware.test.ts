@@ -12,7 +12,7 @@ import type {
   OnRequestOptions,
   OnResponseOptions,
 } from "@copilot-runtime/protocol";
-import { ofType, post, runInput } from "./test-helpers.js";
+import { post, runInput } from "./test-helpers.js";
 
 const URL_RUN = "http://localhost/api/copilotkit/agent/default/run";
 const sayHello = {
@@ -58,7 +58,8 @@ async function runWith(
   return { calls, events, input, adapter, response };
 }
 
-const idsOf = (events: BaseEvent[], type: string, field: string) => ofType<Record<string, string>>(events, type).map((e) => e[field]);
+const idsOf = (events: BaseEvent[], type: string, field: string) =>
+  events.filter((event) => event.type === type).map((event) => String(event[field]));
 
 describe("every hook's payload, field by field", () => {
   function expectRequestHooks(calls: ReturnType<typeof recorder>["calls"], response: Response) {

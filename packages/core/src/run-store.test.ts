@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { type BaseEvent } from "@copilot-runtime/protocol";
-import { verifyEvents } from "@copilot-runtime/testing";
-import { ScriptedAdapter, collectEvents, parseSSE } from "@copilot-runtime/testing";
+import { EventType, type BaseEvent } from "@copilot-runtime/protocol";
+import { ScriptedAdapter, collectEvents, eventsOfType, parseSSE, verifyEvents } from "@copilot-runtime/testing";
 import { CopilotRuntime } from "./copilot-runtime.js";
 import { MemoryRunStore } from "./run-store.js";
 import { post, runInput } from "./test-helpers.js";
@@ -83,8 +82,9 @@ describe("connect", () => {
     const replay = await collectEvents(await connect(fast, "t-done"));
     verifyEvents(replay);
     expect(types(replay)).toEqual(["RUN_STARTED", "MESSAGES_SNAPSHOT", "RUN_FINISHED"]);
-    const messageId = (events.find((e) => e.type === "TEXT_MESSAGE_START") as unknown as { messageId: string }).messageId;
-    expect((replay[1] as unknown as { messages: unknown[] }).messages).toEqual([
+    const [start] = eventsOfType(events, EventType.TEXT_MESSAGE_START);
+    const messageId = start?.messageId;
+    expect(eventsOfType(replay, EventType.MESSAGES_SNAPSHOT)[0]?.messages).toEqual([
       ...input.messages,
       { id: messageId, role: "assistant", content: "Short answer." },
     ]);

@@ -1,5 +1,5 @@
 // Helpers shared by this package's tests (not exported from the package).
-import type { BaseEvent, RunAgentInput } from "@copilot-runtime/protocol";
+import type { RunAgentInput } from "@copilot-runtime/protocol";
 
 export function runInput(overrides: Partial<RunAgentInput> = {}): RunAgentInput {
   return {
@@ -20,8 +20,4 @@ export function post(path: string, body: unknown, headers: Record<string, string
     headers,
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
-}
-
-export function ofType<T = Record<string, unknown>>(events: readonly BaseEvent[], type: string): T[] {
-  return events.filter((event) => event.type === type) as unknown as T[];
 }

@@ -4,8 +4,7 @@ import { AIMessage, AIMessageChunk } from "@langchain/core/messages";
 import { describe, expect, it } from "vitest";
 import { CopilotRuntime } from "@copilot-runtime/core";
 import { type BaseEvent } from "@copilot-runtime/protocol";
-import { verifyEvents } from "@copilot-runtime/testing";
-import { ScriptedAdapter } from "@copilot-runtime/testing";
+import { ScriptedAdapter, verifyEvents } from "@copilot-runtime/testing";
 import { FragmentStreamingModel } from "./test-models.js";
 
 const runtime = new CopilotRuntime({

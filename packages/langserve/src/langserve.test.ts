@@ -6,8 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CopilotRuntime } from "@copilot-runtime/core";
 import { OpenAIAdapter } from "@copilot-runtime/openai";
 import { ConfigurationError, type BaseEvent, type LangServeChainConfig } from "@copilot-runtime/protocol";
-import { verifyEvents } from "@copilot-runtime/testing";
-import { langServeActionSource } from "./remote-chain-action.js";
 import {
   createFakeLangServe,
   createFakeOpenAI,
@@ -15,10 +13,12 @@ import {
   startServer,
   textAnswer,
   toolCallAnswer,
+  verifyEvents,
   type FakeLangServe,
   type FakeOpenAI,
   type RecordedRequest,
 } from "@copilot-runtime/testing";
+import { langServeActionSource } from "./remote-chain-action.js";
 
 let llm: FakeOpenAI;
 let langserve: FakeLangServe;

@@ -11,8 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { CopilotRuntime, type OnAfterRequestOptions } from "@copilot-runtime/core";
 import { OpenAIAdapter } from "@copilot-runtime/openai";
 import { type BaseEvent, type Message } from "@copilot-runtime/protocol";
-import { verifyEvents } from "@copilot-runtime/testing";
-import { createFakeOpenAI, httpError, textAnswer, toolCallAnswer, type FakeOpenAI } from "@copilot-runtime/testing";
+import { createFakeOpenAI, httpError, textAnswer, toolCallAnswer, verifyEvents, type FakeOpenAI } from "@copilot-runtime/testing";
 import { copilotRuntimeNodeHttpEndpoint } from "./node-http-endpoint.js";
 
 const API_KEY = "sk-e2e-SECRET-0123456789";

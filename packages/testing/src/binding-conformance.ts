@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AdapterPart, type AdapterRequest, type ServiceAdapter } from "@copilot-runtime/protocol";
 import { verifyEvents } from "./verify-events.js";
-import { parseSSE } from "./collect-events.js";
+import { parseSSE, textOf as textOfEvents } from "./collect-events.js";
 
 export interface MountedRuntime {
   /** The server origin, e.g. "http://127.0.0.1:4321". */
@@ -108,11 +108,7 @@ export function describeBindingConformance<R>(options: BindingConformanceOptions
         body: typeof body === "string" ? body : JSON.stringify(body),
         ...init,
       });
-    const textOf = (sse: string) =>
-      parseSSE(sse)
-        .filter((event) => event.type === "TEXT_MESSAGE_CONTENT")
-        .map((event) => (event as unknown as { delta: string }).delta)
-        .join("");
+    const textOf = (sse: string) => textOfEvents(parseSSE(sse));
 
     it("serves /info under the base path, with or without a trailing slash", async () => {
       for (const path of ["/info", "/info/"]) {

@@ -1,4 +1,8 @@
-import type { BaseEvent } from "@copilot-runtime/protocol";
+import { EventType, isPlainObject, type AGUIEventOf, type BaseEvent } from "@copilot-runtime/protocol";
+
+function isEvent(value: unknown): value is BaseEvent {
+  return isPlainObject(value) && typeof value.type === "string";
+}
 
 /**
  * Parses an SSE text into its events, strictly: LF-separated frames, `data:`
@@ -13,10 +17,8 @@ export function parseSSE(text: string): BaseEvent[] {
       .filter((line) => line.startsWith("data:"))
       .map((line) => line.slice(line.startsWith("data: ") ? 6 : 5));
     if (data.length === 0) continue;
-    const event = JSON.parse(data.join("\n")) as BaseEvent;
-    if (event === null || typeof event !== "object" || typeof event.type !== "string") {
-      throw new Error(`SSE frame is not an event: ${frame}`);
-    }
+    const event: unknown = JSON.parse(data.join("\n"));
+    if (!isEvent(event)) throw new Error(`SSE frame is not an event: ${frame}`);
     events.push(event);
   }
   return events;
@@ -43,10 +45,14 @@ export function eventTypes(events: readonly BaseEvent[]): string[] {
   return events.map((event) => event.type);
 }
 
+/** The events of one type, typed as that event (`eventsOfType(events, EventType.TOOL_CALL_START)[0].toolCallName`). */
+export function eventsOfType<T extends EventType>(events: readonly BaseEvent[], type: T): AGUIEventOf<T>[] {
+  return events.filter((event): event is AGUIEventOf<T> => event.type === type);
+}
+
 /** The concatenated text of all TEXT_MESSAGE_CONTENT events. */
 export function textOf(events: readonly BaseEvent[]): string {
-  return events
-    .filter((event) => event.type === "TEXT_MESSAGE_CONTENT")
-    .map((event) => (event as unknown as { delta: string }).delta)
+  return eventsOfType(events, EventType.TEXT_MESSAGE_CONTENT)
+    .map((event) => event.delta)
     .join("");
 }

@@ -4,7 +4,8 @@
 // inside a vitest test file.
 import { HttpAgent } from "@ag-ui/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ActionDefinition, type BaseEvent, type Message, type ServiceAdapter } from "@copilot-runtime/protocol";
+import { EventType, type ActionDefinition, type BaseEvent, type Message, type ServiceAdapter } from "@copilot-runtime/protocol";
+import { eventsOfType } from "./collect-events.js";
 import { verifyEvents } from "./verify-events.js";
 import type { FakeProvider } from "./fake-provider.js";
 import { textAnswer, toolCallAnswer } from "./fake-script.js";
@@ -91,7 +92,6 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
       verifyEvents(events);
       return { events, errors };
     }
-    const ofType = <T>(events: BaseEvent[], type: string) => events.filter((event) => event.type === type) as unknown as T[];
     const lastMessage = (agent: HttpAgent) => agent.messages[agent.messages.length - 1];
 
     it("streams a plain answer and reports usage in RUN_FINISHED", async () => {
@@ -99,9 +99,9 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
       const agent = agentWith([user("Hi!")]);
       const { events } = await run(agent);
       expect(lastMessage(agent)).toMatchObject({ role: "assistant", content: "Hello from the fake provider." });
-      const finished = events[events.length - 1] as unknown as { type: string; usage?: { inputTokens?: number; outputTokens?: number }[] };
-      expect(finished.type).toBe("RUN_FINISHED");
-      expect(finished.usage?.[0]).toMatchObject({ inputTokens: 11, outputTokens: 7 });
+      const [finished] = eventsOfType(events, EventType.RUN_FINISHED);
+      expect(events.at(-1)).toBe(finished);
+      expect(finished?.usage?.[0]).toMatchObject({ inputTokens: 11, outputTokens: 7 });
       expect(fake.summary().lastUserText).toBe("Hi!");
     });
 
@@ -109,13 +109,13 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
       fake.enqueue(toolCallAnswer([{ name: "confirm", arguments: { question: "Proceed?" } }]));
       const agent = agentWith([user("Ask me")]);
       const { events } = await run(agent, { tools: [confirmTool] });
-      const starts = ofType<{ toolCallId: string; toolCallName: string }>(events, "TOOL_CALL_START");
+      const starts = eventsOfType(events, EventType.TOOL_CALL_START);
       expect(starts.map((start) => start.toolCallName)).toEqual(["confirm"]);
-      const args = ofType<{ delta: string }>(events, "TOOL_CALL_ARGS")
+      const args = eventsOfType(events, EventType.TOOL_CALL_ARGS)
         .map((event) => event.delta)
         .join("");
       expect(JSON.parse(args)).toEqual({ question: "Proceed?" });
-      expect(ofType(events, "TOOL_CALL_RESULT")).toEqual([]);
+      expect(eventsOfType(events, EventType.TOOL_CALL_RESULT)).toEqual([]);
       expect(fake.summary().toolNames).toEqual(["sayHello", "confirm"]);
     });
 
@@ -128,12 +128,12 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
       );
       const agent = agentWith([user("Ask me twice")]);
       const { events } = await run(agent, { tools: [confirmTool] });
-      const starts = ofType<{ toolCallId: string }>(events, "TOOL_CALL_START");
+      const starts = eventsOfType(events, EventType.TOOL_CALL_START);
       expect(starts).toHaveLength(2);
       expect(new Set(starts.map((start) => start.toolCallId)).size).toBe(2);
       const argsOf = (id: string) =>
         JSON.parse(
-          ofType<{ toolCallId: string; delta: string }>(events, "TOOL_CALL_ARGS")
+          eventsOfType(events, EventType.TOOL_CALL_ARGS)
             .filter((event) => event.toolCallId === id)
             .map((event) => event.delta)
             .join(""),
@@ -145,7 +145,7 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
       fake.enqueue(toolCallAnswer([{ name: "sayHello", arguments: { arg: "Ada" } }]), textAnswer("I greeted Ada."));
       const agent = agentWith([user("Greet Ada")]);
       const { events } = await run(agent);
-      expect(ofType<{ content: string }>(events, "TOOL_CALL_RESULT").map((result) => result.content)).toEqual(["Hello, Ada!"]);
+      expect(eventsOfType(events, EventType.TOOL_CALL_RESULT).map((result) => result.content)).toEqual(["Hello, Ada!"]);
       expect(lastMessage(agent)).toMatchObject({ role: "assistant", content: "I greeted Ada." });
       const second = fake.summary();
       expect(second.toolCalls.map((call) => [call.name, call.args])).toEqual([["sayHello", { arg: "Ada" }]]);
@@ -156,7 +156,7 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
       fake.enqueue(toolCallAnswer([{ name: "confirm", arguments: { question: "Delete?" } }]));
       const agent = agentWith([user("Delete it")]);
       const first = await run(agent, { tools: [confirmTool] });
-      const [start] = ofType<{ toolCallId: string }>(first.events, "TOOL_CALL_START");
+      const [start] = eventsOfType(first.events, EventType.TOOL_CALL_START);
       agent.messages.push({ id: crypto.randomUUID(), role: "tool", toolCallId: start!.toolCallId, content: "yes" });
       fake.enqueue(textAnswer("Deleted."));
       await run(agent, { tools: [confirmTool] });

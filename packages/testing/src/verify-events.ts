@@ -47,7 +47,7 @@ export function createEventVerifier(): EventVerifier {
     throw new EventOrderError(message, index, event);
   };
   const str = (event: BaseEvent, field: string): string => {
-    const value = (event as unknown as Record<string, unknown>)[field];
+    const value = event[field];
     if (typeof value !== "string" || value === "") fail(`"${field}" must be a non-empty string`, event);
     return value as string;
   };
@@ -113,7 +113,7 @@ export function createEventVerifier(): EventVerifier {
         case EventType.TEXT_MESSAGE_CONTENT:
         case EventType.REASONING_MESSAGE_CONTENT:
           use(event, event.type === EventType.TEXT_MESSAGE_CONTENT ? openText : openReasoning, "messageId");
-          if (typeof (event as unknown as { delta: unknown }).delta !== "string") fail("delta must be a string", event);
+          if (typeof event.delta !== "string") fail("delta must be a string", event);
           break;
         case EventType.TEXT_MESSAGE_END:
         case EventType.REASONING_MESSAGE_END:
@@ -128,7 +128,7 @@ export function createEventVerifier(): EventVerifier {
         }
         case EventType.TOOL_CALL_ARGS:
           use(event, openTools, "toolCallId");
-          if (typeof (event as unknown as { delta: unknown }).delta !== "string") fail("delta must be a string", event);
+          if (typeof event.delta !== "string") fail("delta must be a string", event);
           break;
         case EventType.TOOL_CALL_END:
           endedTools.add(close(event, openTools, "toolCallId"));
@@ -138,7 +138,7 @@ export function createEventVerifier(): EventVerifier {
           const messageId = str(event, "messageId");
           if (!endedTools.has(id)) fail(`result for tool call ${id}, which was not started and ended in this run`, event);
           if (resultIds.has(id)) fail(`second result for tool call ${id}`, event);
-          if (typeof (event as unknown as { content: unknown }).content !== "string") fail("content must be a string", event);
+          if (typeof event.content !== "string") fail("content must be a string", event);
           if (messageId === id) fail("the result's messageId must differ from the toolCallId", event);
           resultIds.add(id);
           break;
