@@ -5,6 +5,7 @@ import { execFileSync, fork } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { measureFootprint } from "./footprint.mjs";
 import { cpuMs, percentile, pool, rssMiB, streamRequest } from "./measure.mjs";
@@ -17,14 +18,22 @@ const SKIP_FOOTPRINT = process.argv.includes("--no-footprint");
 const CONCURRENCY = [1, 10, 50, 200];
 const REQUESTS = QUICK ? { 1: 20, 10: 60, 50: 100, 200: 200 } : { 1: 100, 10: 300, 50: 600, 200: 1000 };
 const SCENARIOS = ["text", "tool"];
-const TARGETS = ["limit", "ours", "copilotkit-v1", "copilotkit-v2"];
+// `--baseline <dir>`: also serve a built checkout of this repository (e.g. the commit before a change)
+// as the target "baseline", to measure a change against it in the same run.
+const BASELINE_DIR = process.argv.includes("--baseline") ? process.argv[process.argv.indexOf("--baseline") + 1] : undefined;
+const TARGETS = ["limit", "ours", ...(BASELINE_DIR ? ["baseline"] : []), "copilotkit-v1", "copilotkit-v2"];
+/** The server script of a target (the baseline's is its own checkout's). */
+const serverFile = (target) =>
+  target === "baseline"
+    ? join(resolve(BASELINE_DIR), "bench/src/server-ours.mjs")
+    : fileURLToPath(new URL(`./server-${target}.mjs`, import.meta.url));
 const COPILOTKIT_VERSION = "1.75.0";
 const log = (...args) => console.error(...args);
 
 function start(file, args = []) {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, {
+    const child = fork(file, args, {
       stdio: ["ignore", "ignore", "inherit", "ipc"],
       execArgv: ["--expose-gc"],
     });
@@ -63,10 +72,10 @@ const runInput = (text) => ({
 
 async function main() {
   log(`Copilot Runtime benchmark${QUICK ? " (quick)" : ""}: targets ${TARGETS.join(", ")}`);
-  const fake = await start("./server-fake.mjs");
+  const fake = await start(fileURLToPath(new URL("./server-fake.mjs", import.meta.url)));
   const fakePort = Number(new URL(fake.url).port);
   const servers = { limit: { pid: fake.pid, port: fakePort } };
-  for (const target of TARGETS.slice(1)) servers[target] = await start(`./server-${target}.mjs`, [fake.baseURL]);
+  for (const target of TARGETS.slice(1)) servers[target] = await start(serverFile(target), [fake.baseURL]);
   await new Promise((resolve) => setTimeout(resolve, 1000));
 
   /** Asks a server to collect its garbage; resolves with its heap in use afterwards (MiB). */
@@ -205,7 +214,7 @@ async function main() {
   for (const target of TARGETS.slice(1)) {
     const spawns = [results[target].coldStartMs];
     for (let i = 0; i < 2; i++) {
-      const extra = await start(`./server-${target}.mjs`, [fake.baseURL]);
+      const extra = await start(serverFile(target), [fake.baseURL]);
       spawns.push(extra.coldStartMs);
       extra.child.kill();
     }
@@ -284,7 +293,7 @@ function report(results, imports, footprint) {
   out("|---|---|---|---|---|---|");
   for (const target of TARGETS.slice(1)) {
     const r = results[target];
-    const imp = target === "ours" ? imports.ours : imports.copilotkit;
+    const imp = target === "ours" ? imports.ours : target === "baseline" ? NaN : imports.copilotkit;
     row(
       target,
       f0(r.coldStartMs),
@@ -331,6 +340,19 @@ function report(results, imports, footprint) {
     const oursAdded = footprint.ours.bytes - footprint.openai.bytes;
     const ckAdded = footprint.copilotkit.bytes - footprint.openai.bytes;
     goals.push([`node_modules added on top of openai ≤ 1/20 of copilotkit's`, ratio(oursAdded, ckAdded), oursAdded <= ckAdded / 20]);
+  }
+  if (BASELINE_DIR) {
+    const cpu50 = (target) => cpu(target, c50);
+    goals.push([
+      `throughput at concurrency 50 vs the baseline (within noise)`,
+      ratio(oursRps, rps("baseline", c50)),
+      oursRps >= 0.9 * rps("baseline", c50),
+    ]);
+    goals.push([
+      `server CPU per answer at concurrency 50 vs the baseline`,
+      ratio(cpu50("ours"), cpu50("baseline")),
+      cpu50("ours") <= 1.1 * cpu50("baseline"),
+    ]);
   }
   const leak = results.ours.afterHeapMiB - results.ours.idleHeapMiB;
   out();
