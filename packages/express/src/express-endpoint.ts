@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CopilotRuntime } from "@copilot-runtime/core";
-import { copilotRuntimeNodeHttpEndpoint } from "@copilot-runtime/node";
-import { ConfigurationError, type ServiceAdapter } from "@copilot-runtime/protocol";
+import { copilotRuntimeNodeHttpEndpoint, writeFetchResponse } from "@copilot-runtime/node";
+import { ConfigurationError, jsonErrorResponse, type ErrorCode, type ServiceAdapter } from "@copilot-runtime/protocol";
 
 export interface ExpressEndpointOptions {
   runtime: CopilotRuntime;
@@ -41,7 +41,7 @@ interface BodyParserError {
   message?: string;
 }
 
-const PARSER_ERRORS: Record<string, [number, string, string]> = {
+const PARSER_ERRORS: Record<string, [number, ErrorCode, string]> = {
   "entity.parse.failed": [400, "invalid_json", "Request body is not valid JSON"],
   "entity.too.large": [413, "payload_too_large", "Request body is too large"],
   "encoding.unsupported": [415, "unsupported_media_type", "Unsupported body encoding"],
@@ -64,7 +64,7 @@ export function copilotRuntimeExpressErrorHandler(): (
     const known = PARSER_ERRORS[(error as BodyParserError | null)?.type ?? ""];
     if (!known || res.headersSent) return next(error);
     const [status, code, message] = known;
-    res.writeHead(status, { "content-type": "application/json; charset=utf-8" });
-    res.end(JSON.stringify({ error: code, message: `${message}: ${(error as BodyParserError).message ?? ""}`.trim() }));
+    const detail = `${message}: ${(error as BodyParserError).message ?? ""}`.trim();
+    void writeFetchResponse(jsonErrorResponse(status, code, detail), res).catch(() => res.end());
   };
 }

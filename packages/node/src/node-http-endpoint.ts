@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CopilotRuntime } from "@copilot-runtime/core";
-import { ConfigurationError, SSE_FRAME_SOURCE, type ServiceAdapter, type SSEFrameSource } from "@copilot-runtime/protocol";
+import { ConfigurationError, SSE_FRAME_SOURCE, errorResponse, type ServiceAdapter, type SSEFrameSource } from "@copilot-runtime/protocol";
 
 export interface NodeHttpEndpointOptions {
   runtime: CopilotRuntime;
@@ -186,10 +186,10 @@ export function copilotRuntimeNodeHttpEndpoint(
       const clientAddress = req.socket?.remoteAddress;
       const response = await handler(toFetchRequest(req, controller.signal), clientAddress !== undefined ? { clientAddress } : undefined);
       await writeFetchResponse(response, res, req);
-    } catch {
+    } catch (error) {
       if (!res.headersSent) {
-        res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
-        res.end(JSON.stringify({ error: "internal_error", message: "An internal error occurred." }));
+        // the runtime answers its own errors; this is a last guard (never the error's own message)
+        await writeFetchResponse(errorResponse(error), res).catch(() => res.end());
       } else if (!res.writableEnded) {
         res.end();
       }

@@ -1,4 +1,5 @@
-// The package layout's rules (DESIGN.md), checked on every package.json of the repository.
+// The package layout's rules (dependencies point down the package table of the root README; an LLM SDK or a
+// framework is a peer of its one package), checked on every package.json of the repository.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
