@@ -50,10 +50,14 @@ describe.skipIf(!hasBrowser)("the demo page in Chromium (CopilotKit React 1.74 â
   });
 
   const chat = () => page.locator("[data-testid=chat]");
+  /** Sends a message once the chat can take one, and waits until it shows (a loaded machine may be slow to connect). */
   async function ask(text: string) {
     const input = page.locator("[data-testid=chat] textarea").first();
     await input.fill(text);
+    const send = page.locator('[data-testid=copilot-send-button][aria-label="Send"]');
+    await send.and(page.locator(":enabled")).waitFor({ timeout: 15_000 });
     await input.press("Enter");
+    await chat().getByText(text, { exact: true }).first().waitFor({ timeout: 15_000 });
   }
   const waitForChat = (text: string | RegExp) => chat().getByText(text).first().waitFor({ timeout: 15_000 });
 
