@@ -292,6 +292,7 @@ export {
   type BindingConformanceOptions,
   type MountedRuntime,
 } from "./binding-conformance.js";
+export { describeBindingConfiguration, type BindingConfigurationOptions } from "./binding-configuration.js";
 
 /** Polls until `get` returns a value (at most 5 s). */
 async function waitFor<T>(get: () => T | undefined): Promise<T> {
