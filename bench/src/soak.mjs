@@ -7,8 +7,7 @@ import { writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { verifyEvents } from "@copilot-runtime/testing";
-import { parseSSE } from "@copilot-runtime/testing";
+import { parseSSE, verifyEvents } from "@copilot-runtime/testing";
 import { percentile, rssMiB } from "./measure.mjs";
 import { ANSWER, FRONTEND_PROMPT, TOOL_PROMPT } from "./scenario.mjs";
 
