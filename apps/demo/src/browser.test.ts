@@ -50,6 +50,12 @@ describe.skipIf(!hasBrowser)("the demo page in Chromium (CopilotKit React 1.74 â
   });
 
   const chat = () => page.locator("[data-testid=chat]");
+  /** Opens the page and waits until CopilotKit has joined its thread (its `connect` answered to the end). */
+  async function open(url = base) {
+    const connected = page.waitForResponse((response) => response.url().endsWith("/agent/default/connect"), { timeout: 15_000 });
+    await page.goto(url);
+    await (await connected).finished();
+  }
   /** Sends a message once the chat can take one, and waits until it shows (a loaded machine may be slow to connect). */
   async function ask(text: string) {
     const input = page.locator("[data-testid=chat] textarea").first();
@@ -62,19 +68,19 @@ describe.skipIf(!hasBrowser)("the demo page in Chromium (CopilotKit React 1.74 â
   const waitForChat = (text: string | RegExp) => chat().getByText(text).first().waitFor({ timeout: 15_000 });
 
   it("streams an answer to a question", async () => {
-    await page.goto(base);
+    await open();
     await ask("hi");
     await waitForChat(/offline model of the Copilot Runtime demo/);
   });
 
   it("runs the server action and shows its result", async () => {
-    await page.goto(base);
+    await open();
     await ask("say hello to Ada");
     await waitForChat(/The server action answered: Hello, Ada!/);
   });
 
   it("runs the page's frontend action, which changes the page", async () => {
-    await page.goto(base);
+    await open();
     await ask("add buy milk to my list");
     await page.locator("[data-testid=todos]").getByText("buy milk").waitFor({ timeout: 15_000 });
     await waitForChat(/Done: Added "buy milk" to the list/);
@@ -83,7 +89,7 @@ describe.skipIf(!hasBrowser)("the demo page in Chromium (CopilotKit React 1.74 â
   });
 
   it("rejoins the thread after a reload", async () => {
-    await page.goto(base);
+    await open();
     await ask("what is the weather in Paris?");
     await waitForChat(/"sky":"sunny"/);
     expect(page.url()).toMatch(/\?thread=/);
@@ -93,7 +99,7 @@ describe.skipIf(!hasBrowser)("the demo page in Chromium (CopilotKit React 1.74 â
   });
 
   it("stops a long answer", async () => {
-    await page.goto(base);
+    await open();
     await ask("tell me a long story");
     await waitForChat(/Once upon a time/);
     await page.locator('[data-testid=copilot-send-button][aria-label="Stop"]').click();
