@@ -7,6 +7,7 @@ export {
   type ActionsContext,
   type ActionsOption,
   type CopilotRuntimeOptions,
+  type ClientDisconnectPolicy,
   type CopilotRuntimeRequest,
   type HandlerOptions,
   type RequestMeta,

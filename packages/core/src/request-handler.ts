@@ -62,9 +62,11 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       request,
       context,
       store,
-      clientSignal: request.signal,
+      // with "continue", the client going away does not reach the run
+      ...(config.onClientDisconnect === "abort" ? { clientSignal: request.signal } : {}),
     });
-    return sseResponse(session.frames(), () => session.cancel());
+    if (config.onClientDisconnect === "abort") return sseResponse(session.frames(), () => session.cancel());
+    return sseResponse(session.framesUntilDone((error) => middleware.error({ error, source: "run", request, context })));
   }
 
   /** Rejoins a thread: its conversation as a snapshot, then the active run's events so far and as they come. */

@@ -232,6 +232,32 @@ export class RunSession {
     }
   }
 
+  /**
+   * The frames for a client that may go away while the run goes on (`onClientDisconnect: "continue"`):
+   * when the client stops reading, the run is read to its end in the background, its frames still kept.
+   */
+  framesUntilDone(onError: (error: unknown) => void): AsyncIterable<string> {
+    const frames = this.frames();
+    const drain = async () => {
+      try {
+        while (!(await frames.next()).done) {
+          // nobody reads these frames any more; the run store keeps them
+        }
+      } catch (error) {
+        onError(error);
+      }
+    };
+    return {
+      [Symbol.asyncIterator]: () => ({
+        next: () => frames.next(),
+        return: () => {
+          void drain();
+          return Promise.resolve({ done: true, value: undefined });
+        },
+      }),
+    };
+  }
+
   private started(): AGUIEvent {
     const event: AGUIEvent = { type: EventType.RUN_STARTED, threadId: this.options.input.threadId, runId: this.options.input.runId };
     this.transcript.fold(event);

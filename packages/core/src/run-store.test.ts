@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from "vitest";
-import { EventType, type BaseEvent } from "@copilot-runtime/protocol";
-import { ScriptedAdapter, collectEvents, eventsOfType, parseSSE, verifyEvents } from "@copilot-runtime/testing";
+import { EventType, type BaseEvent, type OnAfterRequestOptions } from "@copilot-runtime/protocol";
+import { ScriptedAdapter, collectEvents, eventsOfType, parseSSE, textOf as textOfEvents, verifyEvents } from "@copilot-runtime/testing";
 import { CopilotRuntime } from "./copilot-runtime.js";
 import { MemoryRunStore } from "./run-store.js";
 import { post, runInput } from "./test-helpers.js";
 
-function setup(options: { identity?: (request: Request) => string | undefined } = {}) {
+function setup(options: { identity?: (request: Request) => string | undefined; onClientDisconnect?: "abort" | "continue" } = {}) {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   const adapter = new ScriptedAdapter({
@@ -36,19 +36,23 @@ function setup(options: { identity?: (request: Request) => string | undefined } 
       yield { type: "text-delta" as const, delta: " Part two." };
     },
   };
+  const afterRequests: OnAfterRequestOptions[] = [];
   const runtime = new CopilotRuntime({
+    ...(options.onClientDisconnect ? { onClientDisconnect: options.onClientDisconnect } : {}),
+    onError: () => undefined,
     middleware: options.identity
       ? {
           onRequest: ({ request, context }) => {
             const id = options.identity!(request);
             if (id) context.identity = { id };
           },
+          onAfterRequest: (payload) => void afterRequests.push(payload),
         }
-      : undefined,
+      : { onAfterRequest: (payload) => void afterRequests.push(payload) },
   });
   const fast = runtime.handler({ serviceAdapter: adapter });
   const held = runtime.handler({ serviceAdapter: slow as never });
-  return { runtime, fast, held, release };
+  return { runtime, fast, held, release, afterRequests };
 }
 
 async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, needle: string, sofar = ""): Promise<string> {
@@ -214,5 +218,45 @@ describe("MemoryRunStore", () => {
     expect(store.connect("t")?.active?.frames).toEqual([]);
     expect(store.stop("t")).toBe(true);
     expect(abort).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("when the client goes away", () => {
+  it('aborts the run by default ("abort")', async () => {
+    const { held, afterRequests } = setup();
+    const reader = (await held(post("/agent/default/run", runInput({ threadId: "t-abort" })))).body!.getReader();
+    await readUntil(reader, "Part one.");
+    await reader.cancel();
+    await vi.waitFor(() => expect(afterRequests.at(-1)?.error?.code).toBe("aborted"));
+  });
+
+  it('lets the run go on to its end with "continue": a reload rejoins it live, then finds the whole answer', async () => {
+    const { held, release, afterRequests } = setup({ onClientDisconnect: "continue" });
+    const reader = (await held(post("/agent/default/run", runInput({ threadId: "t-continue" })))).body!.getReader();
+    await readUntil(reader, "Part one.");
+    await reader.cancel();
+    // the page reloads: it rejoins the run, which is still going
+    const rejoin = (await connect(held, "t-continue")).body!.getReader();
+    const sofar = await readUntil(rejoin, "Part one.");
+    release();
+    const replay = parseSSE(await readAll(rejoin, sofar));
+    verifyEvents(replay);
+    expect(replay.at(-1)?.type).toBe("RUN_FINISHED");
+    expect(textOfEvents(replay)).toContain("Part one. Part two.");
+    await vi.waitFor(() => expect(afterRequests).toHaveLength(1));
+    expect(afterRequests[0]?.error).toBeUndefined();
+    expect(afterRequests[0]?.outputMessages).toEqual([expect.objectContaining({ role: "assistant", content: "Part one. Part two." })]);
+    // a later reload finds the finished thread
+    const later = parseSSE(await readAll((await connect(held, "t-continue")).body!.getReader()));
+    expect(eventsOfType(later, EventType.MESSAGES_SNAPSHOT)[0]?.messages.at(-1)).toMatchObject({ content: "Part one. Part two." });
+  });
+
+  it('still stops a run with "continue" whose client went away', async () => {
+    const { held, afterRequests } = setup({ onClientDisconnect: "continue" });
+    const reader = (await held(post("/agent/default/run", runInput({ threadId: "t-continue-stop" })))).body!.getReader();
+    await readUntil(reader, "Part one.");
+    await reader.cancel();
+    expect(await (await held(post("/agent/default/stop/t-continue-stop", {}))).json()).toEqual({ stopped: true });
+    await vi.waitFor(() => expect(afterRequests.at(-1)?.error?.code).toBe("stopped"));
   });
 });

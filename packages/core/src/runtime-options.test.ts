@@ -17,6 +17,7 @@ describe("every misconfiguration is a ConfigurationError naming the option", () 
     ["a negative body limit", { maxBodyBytes: -1 }, /maxBodyBytes must be a positive integer/],
     ["a limit of zero messages", { limits: { maxMessages: 0 } }, /limits.maxMessages must be a positive integer/],
     ["a run store without begin()", { runStore: {} }, /`runStore` must implement RunStore/],
+    ["an unknown onClientDisconnect", { onClientDisconnect: "ignore" }, /onClientDisconnect must be "abort" or "continue", got "ignore"/],
     ["actions that are neither an array nor a function", { actions: { hello } }, /`actions` must be an array of actions or a function/],
     ["langserve chains that are not an array", { langserve: { chainUrl: "http://x" } }, /`langserve` must be an array/],
     ["two actions with one name", { actions: [hello, hello] }, /Two actions are named "hello"/],

@@ -53,6 +53,13 @@ export interface CopilotRuntimeOptions<T extends readonly unknown[] = readonly u
   limits?: Partial<InputLimits>;
   /** Where threads are kept for `connect` and `stop`. Default: a bounded in-memory store. */
   runStore?: RunStore;
+  /**
+   * What happens to a run when its client goes away (closes the tab, loses the network). `"abort"` (the
+   * default) aborts the LLM request and the running actions. `"continue"` lets the run go on to its end
+   * (still bounded by `maxSteps` and the stall timeout); its frames are kept in the run store, so a reload
+   * rejoins it live with `connect`. `stop` works in both modes.
+   */
+  onClientDisconnect?: ClientDisconnectPolicy;
   /** Called for every error: failed actions, failed runs, failing middleware. Never required. */
   onError?: (report: ErrorReport) => void;
 }
@@ -62,6 +69,9 @@ export interface HandlerOptions {
   /** Where the runtime is mounted, e.g. "/api/copilotkit". Without it, routes match by suffix. */
   basePath?: string;
 }
+
+/** What happens to a run when its client goes away. */
+export type ClientDisconnectPolicy = "abort" | "continue";
 
 /** What a binding knows about the connection, beyond the `Request`. */
 export interface RequestMeta {
@@ -88,6 +98,7 @@ export interface RuntimeConfig {
   maxBodyBytes: number;
   limits: InputLimits;
   providerTimeoutMs: number;
+  onClientDisconnect: ClientDisconnectPolicy;
 }
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
@@ -103,6 +114,9 @@ export function resolveRuntimeOptions(options: CopilotRuntimeOptions): RuntimeCo
     throw new ConfigurationError("`properties` must be a plain object.");
   if (options.providerTimeoutMs != null && !(options.providerTimeoutMs > 0)) {
     throw new ConfigurationError("providerTimeoutMs must be a positive number of milliseconds.");
+  }
+  if (options.onClientDisconnect != null && options.onClientDisconnect !== "abort" && options.onClientDisconnect !== "continue") {
+    throw new ConfigurationError(`onClientDisconnect must be "abort" or "continue", got ${JSON.stringify(options.onClientDisconnect)}.`);
   }
   if (options.runStore != null && typeof options.runStore.begin !== "function") {
     throw new ConfigurationError("`runStore` must implement RunStore (begin, frame, end, connect, stop).");
@@ -120,5 +134,6 @@ export function resolveRuntimeOptions(options: CopilotRuntimeOptions): RuntimeCo
       maxContext: positiveInteger("limits.maxContext", options.limits?.maxContext, DEFAULT_INPUT_LIMITS.maxContext),
     },
     providerTimeoutMs: options.providerTimeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS,
+    onClientDisconnect: options.onClientDisconnect ?? "abort",
   };
 }

@@ -14,6 +14,7 @@ export type ErrorCode =
   | "middleware_rejected"
   | "middleware_error"
   | "run_in_progress"
+  | "store_unavailable"
   // the runtime's own client authentication (bearerAuth, apiKeyAuth; 401)
   | "unauthorized"
   // provider errors (RUN_ERROR, or 502 before streaming)
@@ -27,6 +28,7 @@ export type ErrorCode =
   | "aborted"
   | "stopped"
   | "server_shutdown"
+  | "run_lost"
   | "configuration_error"
   | "internal_error";
 
