@@ -293,6 +293,7 @@ export {
   type MountedRuntime,
 } from "./binding-conformance.js";
 export { describeBindingConfiguration, type BindingConfigurationOptions } from "./binding-configuration.js";
+export { describeRunStoreConformance, type RunStoreConformanceOptions, type RunStoreLike } from "./run-store-conformance.js";
 
 /** Polls until `get` returns a value (at most 5 s). */
 async function waitFor<T>(get: () => T | undefined): Promise<T> {
