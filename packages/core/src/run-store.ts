@@ -41,6 +41,11 @@ export interface RunStore {
   connect(threadKey: string): ThreadReplay | undefined | Promise<ThreadReplay | undefined>;
   /** Stops the thread's active run; false when none is active. */
   stop(threadKey: string): boolean | Promise<boolean>;
+  /**
+   * Where the store reports failures that reach no caller (e.g. frames it could not write while a run
+   * goes on): the runtime passes its `onError` (source "store") once, when it is created.
+   */
+  reportErrorsTo?(reporter: (error: unknown) => void): void;
 }
 
 export interface MemoryRunStoreOptions {

@@ -121,10 +121,13 @@ export function resolveRuntimeOptions(options: CopilotRuntimeOptions): RuntimeCo
   if (options.runStore != null && typeof options.runStore.begin !== "function") {
     throw new ConfigurationError("`runStore` must implement RunStore (begin, frame, end, connect, stop).");
   }
+  const middleware = new MiddlewareChain(options.middleware, options.onError);
+  const store: RunStore = options.runStore ?? new MemoryRunStore();
+  store.reportErrorsTo?.((error) => middleware.error({ error, source: "store" }));
   return {
     actions: new ActionResolver(options.actions, options.langserve),
-    middleware: new MiddlewareChain(options.middleware, options.onError),
-    store: options.runStore ?? new MemoryRunStore(),
+    middleware,
+    store,
     properties: options.properties,
     maxSteps: positiveInteger("maxSteps", options.maxSteps, DEFAULT_MAX_STEPS),
     maxBodyBytes: positiveInteger("maxBodyBytes", options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES),

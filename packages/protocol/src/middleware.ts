@@ -72,7 +72,7 @@ export interface OnAfterRequestOptions extends OnBeforeRequestOptions {
 export interface ErrorReport {
   error: unknown;
   /** Where it happened. */
-  source: "request" | "run" | "action" | "middleware";
+  source: "request" | "run" | "action" | "middleware" | "store";
   request?: Request;
   threadId?: string;
   runId?: string;
