@@ -1,5 +1,5 @@
 import { ConfigurationError } from "@copilot-runtime/protocol";
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
 import { RedisScript } from "./redis-script.js";
 import { HIT } from "./scripts.js";
 
@@ -8,6 +8,8 @@ export interface RedisRateLimitStoreOptions {
   url?: string;
   /** Or a configured `ioredis` client; the store does not close it. */
   client?: Redis;
+  /** Options for the client the store makes from `url` (e.g. `{ tls: { ca } }` for a private CA, `password`). */
+  redisOptions?: RedisOptions;
   /** Prepended to every key. Default "copilot-runtime:ratelimit:". */
   keyPrefix?: string;
 }
@@ -28,7 +30,7 @@ export class RedisRateLimitStore {
       throw new ConfigurationError("RedisRateLimitStore needs either `url` (redis:// or rediss://) or `client` (an ioredis client).");
     }
     this.ownsClient = options.client == null;
-    this.client = options.client ?? new Redis(options.url!, { maxRetriesPerRequest: 1, connectTimeout: 5000 });
+    this.client = options.client ?? new Redis(options.url!, { maxRetriesPerRequest: 1, connectTimeout: 5000, ...options.redisOptions });
     this.prefix = options.keyPrefix ?? "copilot-runtime:ratelimit:";
   }
 

@@ -1,5 +1,5 @@
 import { ConfigurationError, CopilotRuntimeError, redactSecrets, type Message } from "@copilot-runtime/protocol";
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
 import { threadKeys, stopChannel, type ThreadKeys } from "./keys.js";
 import { followRun, readRun, runLostFrame } from "./run-stream.js";
 import { RedisScript } from "./redis-script.js";
@@ -22,6 +22,8 @@ export interface RedisRunStoreOptions {
   url?: string;
   /** Or a configured `ioredis` client; the store does not close it. */
   client?: Redis;
+  /** Options for the client the store makes from `url` (e.g. `{ tls: { ca } }` for a private CA, `password`). */
+  redisOptions?: RedisOptions;
   /** Prepended to every key. Default "copilot-runtime:". */
   keyPrefix?: string;
   /** How long a thread's conversation is kept after its last run. Default 7 days. */
@@ -123,6 +125,7 @@ export class RedisRunStore {
         maxRetriesPerRequest: 1,
         connectTimeout: 5000,
         retryStrategy: (times) => Math.min(times * 100, 2000),
+        ...options.redisOptions,
       });
     this.watch(this.client);
   }

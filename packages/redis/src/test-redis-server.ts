@@ -36,10 +36,25 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function ready(port: number): Promise<void> {
+/** A server that speaks TLS only (`rediss://`), with this certificate and key (files). */
+export interface TestRedisTls {
+  certFile: string;
+  keyFile: string;
+  /** The certificate's PEM, for the clients' `tls.ca`. */
+  ca: string;
+}
+
+async function ready(port: number, tls: TestRedisTls | undefined): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const probe = new Redis({
+      port,
+      host: "127.0.0.1",
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      ...(tls ? { tls: { ca: tls.ca } } : {}),
+    });
     probe.on("error", () => undefined);
     try {
       await probe.connect();
@@ -53,12 +68,17 @@ async function ready(port: number): Promise<void> {
   }
 }
 
-export async function startTestRedis(): Promise<TestRedis> {
+export async function startTestRedis(options: { tls?: TestRedisTls } = {}): Promise<TestRedis> {
   const port = await freePort();
+  const { tls } = options;
+  const listen = tls
+    ? ["--port", "0", "--tls-port", String(port), "--tls-cert-file", tls.certFile, "--tls-key-file", tls.keyFile]
+    : ["--port", String(port)];
+  const tlsArgs = tls ? ["--tls-ca-cert-file", tls.certFile, "--tls-auth-clients", "no"] : [];
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn(REDIS_SERVER, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-    await ready(port);
+    child = spawn(REDIS_SERVER, [...listen, ...tlsArgs, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+    await ready(port, tls);
   };
   const stop = async () => {
     const running = child;
@@ -70,10 +90,10 @@ export async function startTestRedis(): Promise<TestRedis> {
     });
   };
   await start();
-  const admin = new Redis({ port, host: "127.0.0.1", maxRetriesPerRequest: 1 });
+  const admin = new Redis({ port, host: "127.0.0.1", maxRetriesPerRequest: 1, ...(tls ? { tls: { ca: tls.ca } } : {}) });
   admin.on("error", () => undefined);
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `${tls ? "rediss" : "redis"}://127.0.0.1:${port}`,
     port,
     admin,
     stop,
