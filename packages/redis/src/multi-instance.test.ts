@@ -2,6 +2,7 @@
 // test's own through RedisRunStore, each calling the same fake OpenAI server through OpenAIAdapter, some
 // behind a round-robin proxy: rejoin, stop, one run per thread, a killed instance, restarts of every
 // instance and of Redis, and onClientDisconnect, each across instances.
+import { connect as connectTcp } from "node:net";
 import { HttpAgent } from "@ag-ui/client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { BaseEvent, Message } from "@copilot-runtime/protocol";
@@ -391,6 +392,32 @@ describe.skipIf(!hasRedisServer)("RedisRunStore across instances (real processes
       expect(types(replay)).toEqual(["RUN_STARTED", "MESSAGES_SNAPSHOT", "RUN_FINISHED"]);
       expect(snapshotOf(replay)?.[0]).toMatchObject({ role: "user", content: question.text });
     });
+  });
+
+  it("leaves no Redis connection behind for a connect whose client left before its live part", async () => {
+    const threadId = newThread();
+    const question = heldQuestion();
+    const run = await openStream(`${a.url}/agent/default/run`, runInput(threadId, question.text));
+    await run.until((events) => textOf(events) === SO_FAR);
+    const connections = async () =>
+      String(await redis.admin.client("LIST"))
+        .trim()
+        .split("\n").length;
+    const before = await connections();
+    const reported = b.messages.length;
+    // clients that send a connect and go at once (a closed tab): B answers connections already gone
+    const body = JSON.stringify({ threadId });
+    const request = [`POST ${new URL(b.url).pathname}/agent/default/connect HTTP/1.1`, "host: 127.0.0.1", "content-type: application/json"];
+    for (let i = 0; i < 5; i++) {
+      const socket = connectTcp(b.port, "127.0.0.1");
+      socket.on("error", () => undefined);
+      socket.end([...request, `content-length: ${body.length}`, "", body].join("\r\n"), () => socket.destroy());
+    }
+    const answered = () => b.messages.slice(reported).filter((message) => message.type === "answered" && message.path.endsWith("/connect"));
+    await vi.waitFor(() => expect(answered()).toHaveLength(5));
+    question.release();
+    expect(last(await ended(run))).toMatchObject({ type: "RUN_FINISHED" });
+    await vi.waitFor(async () => expect(await connections()).toBe(before), { timeout: 3000, interval: 50 });
   });
 
   it("replays finished threads after every instance restarted", async () => {

@@ -209,20 +209,23 @@ export class RedisRunStore {
       // the instance running it went away before its end: the run is lost
       return { messages, active: { runId, frames: read.frames, live: once(runLostFrame()) } };
     }
-    const reader = this.client.duplicate();
-    this.watch(reader);
-    this.readers.add(reader);
     const live = followRun({
-      reader,
+      // opened when the live frames are read: a client that left before them costs no connection
+      openReader: () => {
+        const reader = this.client.duplicate();
+        this.watch(reader);
+        this.readers.add(reader);
+        return reader;
+      },
+      closeReader: (reader) => {
+        this.readers.delete(reader);
+        reader.disconnect();
+      },
       client: this.client,
       stream,
       lease: keys.lease,
       runId,
       after: read.lastId,
-      onClose: () => {
-        this.readers.delete(reader);
-        reader.disconnect();
-      },
       onError: (error) => this.report(error),
     });
     return { messages, active: { runId, frames: read.frames, live } };

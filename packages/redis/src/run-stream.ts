@@ -41,15 +41,16 @@ export async function readRun(client: Redis, stream: string): Promise<RunRead | 
 }
 
 export interface FollowOptions {
-  /** A connection of its own: it blocks in `XREAD`. */
-  reader: Redis;
+  /** Opens a connection of its own, which blocks in `XREAD`; called when the first live frame is asked for. */
+  openReader: () => Redis;
+  /** Closes it, once the following ends. */
+  closeReader: (reader: Redis) => void;
   client: Redis;
   stream: string;
   lease: string;
   runId: string;
   /** The id of the last entry already replayed. */
   after: string;
-  onClose: () => void;
   onError: (error: unknown) => void;
 }
 
@@ -62,9 +63,10 @@ const BLOCK_MS = 1000;
  */
 export async function* followRun(options: FollowOptions): AsyncGenerator<string> {
   const read: RunRead = { frames: [], lastId: options.after, ended: false, truncated: false };
+  const reader = options.openReader();
   try {
     for (;;) {
-      const result = (await options.reader.xread("COUNT", 1000, "BLOCK", BLOCK_MS, "STREAMS", options.stream, read.lastId)) as
+      const result = (await reader.xread("COUNT", 1000, "BLOCK", BLOCK_MS, "STREAMS", options.stream, read.lastId)) as
         [string, StreamEntry[]][] | null;
       if (result !== null) {
         yield* apply(read, result[0]?.[1] ?? []);
@@ -85,6 +87,6 @@ export async function* followRun(options: FollowOptions): AsyncGenerator<string>
     options.onError(error);
     yield runLostFrame();
   } finally {
-    options.onClose();
+    options.closeReader(reader);
   }
 }

@@ -2,7 +2,8 @@
 // multi-instance tests spawn with an IPC channel (compiled to JavaScript first: see prepareInstances).
 // CopilotRuntime with a RedisRunStore (this package's source) and an OpenAIAdapter pointed at the test's fake
 // OpenAI server, served by the Node binding on a free port. Configured by the environment; it tells its parent
-// over IPC where it listens, which errors the runtime reports, and which responses lost their client.
+// over IPC where it listens, which errors the runtime reports, which responses lost their client, and when the
+// binding is done with a request.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
@@ -14,7 +15,10 @@ import { RedisRunStore } from "./redis-run-store.js";
 
 /** What an instance tells its parent. */
 export type InstanceMessage =
-  { type: "listening"; port: number } | { type: "error"; source: string; code: string } | { type: "client-gone"; path: string };
+  | { type: "listening"; port: number }
+  | { type: "error"; source: string; code: string }
+  | { type: "client-gone"; path: string }
+  | { type: "answered"; path: string };
 
 function required(name: string): string {
   const value = process.env[name];
@@ -46,7 +50,7 @@ const serviceAdapter = new OpenAIAdapter({
 });
 const endpoint = copilotRuntimeNodeHttpEndpoint({ runtime, serviceAdapter, endpoint: required("ENDPOINT") });
 const server = createServer((req, res) => {
-  void endpoint(req, res);
+  void endpoint(req, res).finally(() => tell({ type: "answered", path: req.url ?? "" }));
   // after the binding's own listener: by the time the parent hears of it, this instance has seen the client go
   res.once("close", () => {
     if (!res.writableFinished) tell({ type: "client-gone", path: req.url ?? "" });
