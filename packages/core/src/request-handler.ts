@@ -73,7 +73,9 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
   async function connect(body: unknown, context: RequestContext): Promise<Response> {
     const threadId = isPlainObject(body) && typeof body.threadId === "string" ? body.threadId : undefined;
     if (threadId === undefined) throw new RequestError("invalid_request", "connect needs a body with a threadId.");
-    return sseResponse(replayFrames(threadId, await store.connect(threadKeyOf(threadId, context))));
+    const replay = await store.connect(threadKeyOf(threadId, context));
+    // a rejoining client that leaves stops following at once (a run that is quiet would otherwise hold it)
+    return sseResponse(replayFrames(threadId, replay), () => replay?.active?.close?.());
   }
 
   async function stop(threadId: string, context: RequestContext): Promise<Response> {

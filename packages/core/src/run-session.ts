@@ -173,7 +173,7 @@ export class RunSession {
   /** The client went away: abort, and end at once if the run never started streaming. */
   cancel(): void {
     this.abort(new ClientGone());
-    if (this.state === "ready") this.end();
+    if (this.state === "ready") void this.end();
   }
 
   /** The run's AG-UI events, from `RUN_STARTED` to exactly one terminal event. Never throws. */
@@ -217,7 +217,7 @@ export class RunSession {
         if (!this.terminalSent) this.abort(new ClientGone());
         await Promise.resolve(iterator.return?.()).catch(() => undefined);
       }
-      this.end();
+      await this.end();
     }
   }
 
@@ -329,8 +329,12 @@ export class RunSession {
     return { threadId: input.threadId, runId: input.runId, context, ...(request ? { request } : {}) };
   }
 
-  /** The one end of a run: save the conversation, report a failure, call `onAfterRequest`. Runs once. */
-  private end(): void {
+  /**
+   * The one end of a run: save the conversation (awaited, so that the thread is free before the client
+   * sees its response end, and a next run on it is not refused), report a failure, call `onAfterRequest`.
+   * Runs once.
+   */
+  private async end(): Promise<void> {
     if (this.state === "ended") return;
     this.state = "ended";
     this.unlinkClient?.();
@@ -341,9 +345,11 @@ export class RunSession {
     const outputMessages: Message[] = this.transcript.outputMessages();
     if (this.claimed && store !== undefined) {
       const messages = [...this.hooked.inputMessages, ...outputMessages];
-      void Promise.resolve()
-        .then(() => store.end(this.threadKey, input.runId, messages))
-        .catch((error: unknown) => middleware.error({ error, source: "run", ...this.reportBase() }));
+      try {
+        await store.end(this.threadKey, input.runId, messages);
+      } catch (error) {
+        middleware.error({ error, source: "run", ...this.reportBase() });
+      }
     }
     const failure = this.failure;
     if (failure) middleware.error({ error: failure.cause ?? failure, source: "run", ...this.reportBase() });

@@ -7,6 +7,8 @@ export interface ActiveRun {
   frames: readonly string[];
   /** Frames written after `frames`, until the run ends (subscribed when `connect` returned). */
   live: AsyncIterable<string>;
+  /** The rejoining client went away: stop following at once and release what `live` holds. */
+  close?(): void;
 }
 
 /** What `connect` replays: the thread's conversation, and the run still going, if any. */
@@ -150,14 +152,8 @@ export class MemoryRunStore implements RunStore {
     const active = entry.active;
     if (active === undefined || active.truncated) return { messages: entry.messages };
     const frames = [...active.frames];
-    return {
-      messages: entry.messages,
-      active: {
-        runId: active.runId,
-        frames,
-        live: subscribe(active.listeners),
-      },
-    };
+    const live = subscribe(active.listeners);
+    return { messages: entry.messages, active: { runId: active.runId, frames, live, close: live.close } };
   }
 
   stop(threadKey: string): boolean {
@@ -193,8 +189,8 @@ export class MemoryRunStore implements RunStore {
   }
 }
 
-/** Subscribes now; the frames come as an async iterable that ends when the run ends (null). */
-function subscribe(listeners: Set<(frame: string | null) => void>): AsyncIterable<string> {
+/** Subscribes now; the frames come as an async iterable that ends when the run ends (null) or `close()` is called. */
+function subscribe(listeners: Set<(frame: string | null) => void>): AsyncIterable<string> & { close(): void } {
   const queue: (string | null)[] = [];
   let wake: (() => void) | undefined;
   const listener = (frame: string | null) => {
@@ -203,6 +199,10 @@ function subscribe(listeners: Set<(frame: string | null) => void>): AsyncIterabl
   };
   listeners.add(listener);
   return {
+    close: () => {
+      listeners.delete(listener);
+      listener(null);
+    },
     [Symbol.asyncIterator]() {
       return {
         async next(): Promise<IteratorResult<string>> {

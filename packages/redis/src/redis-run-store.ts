@@ -14,7 +14,7 @@ interface BeginRun {
 }
 interface ThreadReplay {
   messages: Message[];
-  active?: { runId: string; frames: readonly string[]; live: AsyncIterable<string> };
+  active?: { runId: string; frames: readonly string[]; live: AsyncIterable<string>; close?(): void };
 }
 
 export interface RedisRunStoreOptions {
@@ -212,7 +212,9 @@ export class RedisRunStore {
       // the instance running it went away before its end: the run is lost
       return { messages, active: { runId, frames: read.frames, live: once(runLostFrame()) } };
     }
+    const following = new AbortController();
     const live = followRun({
+      signal: following.signal,
       // a connection of its own for the blocking reads, opened when the frames are first read
       openReader: () => {
         const reader = this.client.duplicate();
@@ -221,7 +223,7 @@ export class RedisRunStore {
         return reader;
       },
       closeReader: (reader) => {
-        this.readers.delete(reader);
+        if (!this.readers.delete(reader)) return;
         reader.disconnect();
       },
       client: this.client,
@@ -231,7 +233,7 @@ export class RedisRunStore {
       after: read.lastId,
       onError: (error) => this.report(error),
     });
-    return { messages, active: { runId, frames: read.frames, live } };
+    return { messages, active: { runId, frames: read.frames, live, close: () => following.abort() } };
   }
 
   async stop(threadKey: string): Promise<boolean> {

@@ -121,6 +121,31 @@ describe.skipIf(!hasRedisServer)("two runtimes on one Redis", () => {
     });
   });
 
+  it("frees the thread before the client sees its run end: the next run, on any instance, is never refused", async () => {
+    const quick: ServiceAdapter = {
+      provider: "quick",
+      model: "quick-1",
+      async *stream(): AsyncIterable<AdapterPart> {
+        yield { type: "text-delta", delta: "Done." };
+      },
+    };
+    const [a, b] = [instance(quick), instance(quick)];
+    const threadId = `thread-${crypto.randomUUID()}`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const response = await (i % 2 === 0 ? a : b).handler(
+        new Request("http://x.test/api/copilotkit/agent/default/run", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ threadId, runId: `r-${i}`, messages: [{ id: "u", role: "user", content: "go" }] }),
+        }),
+      );
+      statuses.push(response.status);
+      expect(await response.text()).toContain('"RUN_FINISHED"');
+    }
+    expect(statuses.every((status) => status === 200)).toBe(true);
+  });
+
   it("keeps a run streaming to its client while Redis is away, tells onError (source store), and answers connect 503", async () => {
     const model = heldModel();
     const a = instance(model.adapter);

@@ -50,6 +50,8 @@ export interface FollowOptions {
   runId: string;
   /** The id of the last entry already replayed. */
   after: string;
+  /** Aborted when the rejoining client went away: the following ends at once, quietly. */
+  signal: AbortSignal;
   onError: (error: unknown) => void;
 }
 
@@ -62,7 +64,11 @@ const BLOCK_MS = 1000;
  */
 export async function* followRun(options: FollowOptions): AsyncGenerator<string> {
   const read: RunRead = { frames: [], lastId: options.after, ended: false, truncated: false };
+  if (options.signal.aborted) return;
   const reader = options.openReader();
+  // a blocking read is ended by closing its connection
+  const onAbort = () => options.closeReader(reader);
+  options.signal.addEventListener("abort", onAbort, { once: true });
   try {
     for (;;) {
       const result = (await reader.xread("COUNT", 1000, "BLOCK", BLOCK_MS, "STREAMS", options.stream, read.lastId)) as
@@ -82,10 +88,12 @@ export async function* followRun(options: FollowOptions): AsyncGenerator<string>
       return;
     }
   } catch (error) {
+    if (options.signal.aborted) return;
     // Redis went away while following: the rejoined client sees the run end as lost
     options.onError(error);
     yield runLostFrame();
   } finally {
+    options.signal.removeEventListener("abort", onAbort);
     options.closeReader(reader);
   }
 }

@@ -5,17 +5,18 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
 import type { Message } from "@copilot-runtime/protocol";
 
+/** The shape of core's `ThreadReplay`. */
+export interface ReplayLike {
+  messages: Message[];
+  active?: { runId: string; frames: readonly string[]; live: AsyncIterable<string>; close?(): void };
+}
+
 /** The shape of core's `RunStore` (structural, so this package does not depend on core). */
 export interface RunStoreLike {
   begin(run: { threadKey: string; runId: string; messages: Message[]; abort: () => void }): boolean | Promise<boolean>;
   frame(threadKey: string, runId: string, frame: string): void;
   end(threadKey: string, runId: string, messages: Message[]): void | Promise<void>;
-  connect(
-    threadKey: string,
-  ):
-    | { messages: Message[]; active?: { runId: string; frames: readonly string[]; live: AsyncIterable<string> } }
-    | undefined
-    | Promise<{ messages: Message[]; active?: { runId: string; frames: readonly string[]; live: AsyncIterable<string> } } | undefined>;
+  connect(threadKey: string): ReplayLike | undefined | Promise<ReplayLike | undefined>;
   stop(threadKey: string): boolean | Promise<boolean>;
 }
 
@@ -105,6 +106,21 @@ export function describeRunStoreConformance(options: RunStoreConformanceOptions)
       expect(await live).toEqual([frame("three")]);
       const after = await store.connect(thread);
       expect(after).toEqual({ messages: [user("hi"), { id: "a1", role: "assistant", content: "one two three" }] });
+    });
+
+    it("stops following at once when the rejoining client goes away, while the run goes on", async () => {
+      const store = await create();
+      const thread = key("close");
+      await store.begin({ threadKey: thread, runId: "r1", messages: [user("hi")], abort: () => undefined });
+      const replay = await store.connect(thread);
+      expect(replay?.active).toBeDefined();
+      const close = replay!.active!.close;
+      if (close === undefined) return; // closing is optional: such a store's live frames end with the run
+      const live = readLive(replay!.active!.live);
+      close();
+      expect(await live).toEqual([]);
+      store.frame(thread, "r1", frame("after the client left"));
+      await store.end(thread, "r1", [user("hi")]);
     });
 
     it("stops the running thread's run, once", async () => {
