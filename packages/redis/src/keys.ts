@@ -6,11 +6,14 @@
  * - `{prefix}{<thread>}:lease`   STRING the running run's token (`<runId> <instance>`); TTL: `leaseMs`, renewed while it runs
  * - `{prefix}{<thread>}:run:<runId>`  STREAM the run's SSE frames (`f` fields, one entry per tick), then `end`;
  *   TTL: `frameTtlMs` while it runs, `endedFrameTtlMs` after its end
+ * - `{prefix}{<thread>}:stop`    STRING a stop request for the running run (its token), in case the pub/sub message
+ *   was missed (a subscriber reconnecting); read when the lease is renewed; TTL: `leaseMs`
  * - `{prefix}stop`               PUB/SUB channel: stop requests (`{ threadKey, token }`)
  */
 export interface ThreadKeys {
   thread: string;
   lease: string;
+  stop: string;
   run(runId: string): string;
 }
 
@@ -19,6 +22,7 @@ export function threadKeys(prefix: string, threadKey: string): ThreadKeys {
   return {
     thread: `${tag}:thread`,
     lease: `${tag}:lease`,
+    stop: `${tag}:stop`,
     run: (runId) => `${tag}:run:${encodeURIComponent(runId)}`,
   };
 }

@@ -245,7 +245,14 @@ export class RedisRunStore {
     const keys = threadKeys(this.prefix, threadKey);
     const token = await this.call(this.client.get(keys.lease));
     if (token === null) return false;
-    await this.call(this.client.publish(stopChannel(this.prefix), JSON.stringify({ threadKey, token })));
+    // at once over pub/sub; the key is the fallback the running instance reads when it renews its lease
+    await this.call(
+      this.client
+        .multi()
+        .set(keys.stop, token, "PX", this.leaseMs)
+        .publish(stopChannel(this.prefix), JSON.stringify({ threadKey, token }))
+        .exec(),
+    );
     return true;
   }
 
@@ -334,18 +341,20 @@ export class RedisRunStore {
   }
 
   private async renew(): Promise<void> {
-    const script = new RedisScript(RENEW);
+    const script = renewScript;
     await Promise.all(
       [...this.runs.values()].map(async (run) => {
         try {
           const held = await this.call(
             script.run(
               this.client,
-              [run.keys.lease, run.keys.thread, run.stream],
+              [run.keys.lease, run.keys.thread, run.stream, run.keys.stop],
               [run.token, this.leaseMs, this.threadTtlMs, this.frameTtlMs],
             ),
           );
-          if (held !== 1) {
+          if (held === 2)
+            run.abort(); // a stop whose message this instance missed
+          else if (held !== 1) {
             this.report(
               new CopilotRuntimeError("run_lost", `The run ${JSON.stringify(run.runId)} lost its hold on its thread (its lease lapsed).`, {
                 status: 409,
@@ -391,6 +400,8 @@ export class RedisRunStore {
     connection.on("error", (error: unknown) => this.report(error));
   }
 }
+
+const renewScript = new RedisScript(RENEW);
 
 async function* once(frame: string): AsyncGenerator<string> {
   yield frame;

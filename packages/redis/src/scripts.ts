@@ -36,14 +36,15 @@ return 0
 `;
 
 /**
- * Keeps a running run's keys alive. KEYS: lease, thread, run stream. ARGV: token, leaseMs, threadTtlMs,
- * frameTtlMs. Returns 0 when the lease is no longer this run's.
+ * Keeps a running run's keys alive. KEYS: lease, thread, run stream, stop request. ARGV: token, leaseMs,
+ * threadTtlMs, frameTtlMs. Returns 0 when the lease is no longer this run's, 2 when a stop was requested.
  */
 export const RENEW = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 redis.call('PEXPIRE', KEYS[3], ARGV[4])
+if redis.call('GET', KEYS[4]) == ARGV[1] then return 2 end
 return 1
 `;
 
