@@ -1,6 +1,8 @@
 // `pnpm bench`: Copilot Runtime side by side with the published CopilotKit
 // runtime (v1 and v2 APIs) and with the limit (the client talking to the fake
-// OpenAI server directly), in one run, alternating targets.
+// OpenAI server directly), in one run, alternating targets. Copilot Runtime runs
+// twice: with its default in-memory run store, and with RedisRunStore on a
+// redis-server of the bench's own (skipped when redis-server is not installed).
 import { execFileSync, fork } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -9,6 +11,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { measureFootprint } from "./footprint.mjs";
 import { cpuMs, percentile, pool, rssMiB, streamRequest } from "./measure.mjs";
+import { REDIS_SERVER, startRedisServer } from "./redis-server.mjs";
 import { ANSWER, TOOL_PROMPT } from "./scenario.mjs";
 import { validateAgui, validateOpenAI } from "./validate.mjs";
 
@@ -21,12 +24,23 @@ const SCENARIOS = ["text", "tool"];
 // `--baseline <dir>`: also serve a built checkout of this repository (e.g. the commit before a change)
 // as the target "baseline", to measure a change against it in the same run.
 const BASELINE_DIR = process.argv.includes("--baseline") ? process.argv[process.argv.indexOf("--baseline") + 1] : undefined;
-const TARGETS = ["limit", "ours", ...(BASELINE_DIR ? ["baseline"] : []), "copilotkit-v1", "copilotkit-v2"];
+const REDIS = await startRedisServer();
+const REDIS_SKIPPED = `redis-server not found at ${REDIS_SERVER} (apt-get install -y redis-server): the target ours-redis is skipped`;
+const TARGETS = [
+  "limit",
+  "ours",
+  ...(REDIS ? ["ours-redis"] : []),
+  ...(BASELINE_DIR ? ["baseline"] : []),
+  "copilotkit-v1",
+  "copilotkit-v2",
+];
 /** The server script of a target (the baseline's is its own checkout's). */
 const serverFile = (target) =>
   target === "baseline"
     ? join(resolve(BASELINE_DIR), "bench/src/server-ours.mjs")
     : fileURLToPath(new URL(`./server-${target}.mjs`, import.meta.url));
+/** A target's server arguments: the fake's base URL, and the Redis URL for ours-redis. */
+const serverArgs = (target, baseURL) => (target === "ours-redis" ? [baseURL, REDIS.url] : [baseURL]);
 const COPILOTKIT_VERSION = "1.75.0";
 const log = (...args) => console.error(...args);
 
@@ -72,10 +86,11 @@ const runInput = (text) => ({
 
 async function main() {
   log(`Copilot Runtime benchmark${QUICK ? " (quick)" : ""}: targets ${TARGETS.join(", ")}`);
+  if (!REDIS) log(`  ${REDIS_SKIPPED}`);
   const fake = await start(fileURLToPath(new URL("./server-fake.mjs", import.meta.url)));
   const fakePort = Number(new URL(fake.url).port);
   const servers = { limit: { pid: fake.pid, port: fakePort } };
-  for (const target of TARGETS.slice(1)) servers[target] = await start(serverFile(target), [fake.baseURL]);
+  for (const target of TARGETS.slice(1)) servers[target] = await start(serverFile(target), serverArgs(target, fake.baseURL));
   await new Promise((resolve) => setTimeout(resolve, 1000));
 
   /** Asks a server to collect its garbage; resolves with its heap in use afterwards (MiB). */
@@ -165,7 +180,15 @@ async function main() {
     for (const concurrency of CONCURRENCY) {
       const total = REQUESTS[concurrency];
       for (const target of TARGETS)
-        results[target].phases[`${scenario}@${concurrency}`] = { ttfe: [], total: [], wallMs: 0, cpuMs: 0, count: 0, failures: 0 };
+        results[target].phases[`${scenario}@${concurrency}`] = {
+          ttfe: [],
+          total: [],
+          wallMs: 0,
+          cpuMs: 0,
+          redisCpuMs: 0,
+          count: 0,
+          failures: 0,
+        };
       // two rounds, rotating the order, so drift hits every target alike
       for (let round = 0; round < 2; round++) {
         const order = TARGETS.map((_, i) => TARGETS[(i + round + concurrency) % TARGETS.length]);
@@ -174,6 +197,7 @@ async function main() {
           const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
           const pid = servers[target].pid;
           const cpuBefore = cpuMs(pid);
+          const redisCpuBefore = target === "ours-redis" ? cpuMs(REDIS.pid) : 0;
           const sampler = setInterval(() => {
             if (target !== "limit") results[target].loadRssMiB = Math.max(results[target].loadRssMiB, rssMiB(pid));
           }, 100);
@@ -192,6 +216,7 @@ async function main() {
           });
           phase.wallMs += performance.now() - started;
           phase.cpuMs += cpuMs(pid) - cpuBefore;
+          if (target === "ours-redis") phase.redisCpuMs += cpuMs(REDIS.pid) - redisCpuBefore;
           phase.count += count;
           clearInterval(sampler);
           agent.destroy();
@@ -214,7 +239,7 @@ async function main() {
   for (const target of TARGETS.slice(1)) {
     const spawns = [results[target].coldStartMs];
     for (let i = 0; i < 2; i++) {
-      const extra = await start(serverFile(target), [fake.baseURL]);
+      const extra = await start(serverFile(target), serverArgs(target, fake.baseURL));
       spawns.push(extra.coldStartMs);
       extra.child.kill();
     }
@@ -224,6 +249,9 @@ async function main() {
   log("  import times...");
   const imports = {
     ours: importTime(["@copilot-runtime/core", "@copilot-runtime/openai", "@copilot-runtime/node"]),
+    "ours-redis": REDIS
+      ? importTime(["@copilot-runtime/core", "@copilot-runtime/openai", "@copilot-runtime/node", "@copilot-runtime/redis"])
+      : NaN,
     copilotkit: importTime(["@copilotkit/runtime"]),
   };
 
@@ -240,10 +268,12 @@ async function main() {
 
   for (const server of Object.values(servers)) server.child?.kill();
   fake.child.kill();
+  REDIS?.close();
   report(results, imports, footprint);
 }
 
 const f1 = (n) => (Number.isFinite(n) ? n.toFixed(1) : "–");
+const signed = (n) => `${n >= 0 ? "+" : ""}${f1(n)}`;
 const f0 = (n) => (Number.isFinite(n) ? Math.round(n).toString() : "–");
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? `${(a / b).toFixed(2)}×` : "–");
 const mib = (bytes) => bytes / (1024 * 1024);
@@ -275,7 +305,9 @@ function report(results, imports, footprint) {
           `${f1(percentile(phase.ttfe, 50))} / ${f1(percentile(phase.ttfe, 99))}`,
           `${f1(percentile(phase.total, 50))} / ${f1(percentile(phase.total, 99))}`,
           f0(rps(target, key)),
-          `${target === "limit" ? "(fake) " : ""}${f1(cpu(target, key))}`,
+          `${target === "limit" ? "(fake) " : ""}${f1(cpu(target, key))}${
+            target === "ours-redis" ? ` + redis ${f1(phase.redisCpuMs / phase.count)}` : ""
+          }`,
           phase.failures,
         );
       }
@@ -293,7 +325,7 @@ function report(results, imports, footprint) {
   out("|---|---|---|---|---|---|");
   for (const target of TARGETS.slice(1)) {
     const r = results[target];
-    const imp = target === "ours" ? imports.ours : target === "baseline" ? NaN : imports.copilotkit;
+    const imp = target in imports ? imports[target] : target === "baseline" ? NaN : imports.copilotkit;
     row(
       target,
       f0(r.coldStartMs),
@@ -341,6 +373,20 @@ function report(results, imports, footprint) {
     const ckAdded = footprint.copilotkit.bytes - footprint.openai.bytes;
     goals.push([`node_modules added on top of openai ≤ 1/20 of copilotkit's`, ratio(oursAdded, ckAdded), oursAdded <= ckAdded / 20]);
   }
+  if (REDIS) {
+    const redisRps = rps("ours-redis", c50);
+    goals.push([
+      `throughput at concurrency 50 with the Redis store ≥ 0.75× the memory store's`,
+      ratio(redisRps, oursRps),
+      redisRps >= 0.75 * oursRps,
+    ]);
+  } else {
+    goals.push([
+      `throughput at concurrency 50 with the Redis store ≥ 0.75× the memory store's`,
+      "not measured: no redis-server",
+      undefined,
+    ]);
+  }
   if (BASELINE_DIR) {
     const cpu50 = (target) => cpu(target, c50);
     goals.push([
@@ -358,13 +404,19 @@ function report(results, imports, footprint) {
   out();
   out("| goal | measured | pass |");
   out("|---|---|---|");
-  for (const [goal, value, pass] of goals) out(`| ${goal} | ${value} | ${pass ? "pass" : "**miss**"} |`);
+  for (const [goal, value, pass] of goals) out(`| ${goal} | ${value} | ${pass === undefined ? "–" : pass ? "pass" : "**miss**"} |`);
   out();
   out(
     [
       "Ratios to copilotkit use the faster of its two APIs with valid answers.",
-      `Leak check, ours: heap after GC ${leak >= 0 ? "+" : ""}${f1(leak)} MiB after all runs`,
+      `Leak check, ours: heap after GC ${signed(leak)} MiB after all runs`,
       "(the run store keeps up to 1000 threads by design).",
+      ...(REDIS
+        ? [
+            `ours-redis: ${signed(results["ours-redis"].afterHeapMiB - results["ours-redis"].idleHeapMiB)} MiB`,
+            "(its threads are kept in Redis).",
+          ]
+        : []),
     ].join(" "),
   );
 
@@ -372,15 +424,22 @@ function report(results, imports, footprint) {
   console.log(table);
   const cpuModel = os.cpus()[0]?.model ?? "unknown CPU";
   const memory = `${Math.round(os.totalmem() / 2 ** 30)} GiB`;
+  const flags = [...(QUICK ? ["--quick"] : []), ...(SKIP_FOOTPRINT ? ["--no-footprint"] : [])];
+  const command = `pnpm bench${flags.length > 0 ? ` -- ${flags.join(" ")}` : ""}`;
   const machine = `${os.cpus().length} × ${cpuModel}, ${memory}, Node ${process.version}, ${os.platform()} ${os.release()}`;
   const md = [
     "# Benchmark results",
     "",
-    `Measured with \`pnpm bench\`${QUICK ? " --quick" : ""} on ${new Date().toISOString().slice(0, 10)}: ${machine}.`,
+    `Measured with \`${command}\` on ${new Date().toISOString().slice(0, 10)}: ${machine}.`,
     "Targets, all against the same fake OpenAI server (`@copilot-runtime/testing`, 50-token answers, no artificial delay), " +
       "each server in its own process:",
     "- **limit**: the client talking to the fake server directly (for the tool scenario: the two provider calls one after the other);",
     "- **ours**: `@copilot-runtime/node` + `OpenAIAdapter` + one server action;",
+    REDIS
+      ? "- **ours-redis**: the same with `RedisRunStore` (`@copilot-runtime/redis`) on a local redis-server of the bench's own " +
+        "(every run claims its thread, writes its frames once per tick and saves its conversation there; " +
+        "its CPU column adds the redis-server's CPU per request);"
+      : `- **ours-redis**: not measured, ${REDIS_SKIPPED};`,
     `- **copilotkit-v1**: \`@copilotkit/runtime\` ${COPILOTKIT_VERSION}, ` +
       "`CopilotRuntime` + `OpenAIAdapter` + `copilotRuntimeNodeHttpEndpoint` (telemetry disabled);",
     `- **copilotkit-v2**: \`@copilotkit/runtime/v2\` ${COPILOTKIT_VERSION}, \`BuiltInAgent\` (maxSteps 3) + \`createCopilotNodeListener\`.`,

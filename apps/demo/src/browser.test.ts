@@ -1,20 +1,14 @@
 // CopilotKit's own React components (the demo page) against Copilot Runtime, in Debian's Chromium.
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createOfflineModel } from "./offline-model.js";
-import { createDemoServer, WEB_ROOT } from "./server.js";
+import { createDemoServer } from "./server.js";
+import { demoChat, hasBrowser, launchChromium } from "./test-browser.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARTIFACTS = fileURLToPath(new URL("../test-results/", import.meta.url));
-const hasBrowser = existsSync(CHROMIUM) && existsSync(`${WEB_ROOT}/index.html`);
-if (!hasBrowser && process.env.REQUIRE_BROWSER) {
-  throw new Error(
-    `Browser tests need ${CHROMIUM} (apt-get install -y chromium) and the built page (pnpm --filter @copilot-runtime/demo build).`,
-  );
-}
 
 describe.skipIf(!hasBrowser)("the demo page in Chromium (CopilotKit React 1.74 â†’ Copilot Runtime)", () => {
   const server = createDemoServer(createOfflineModel(10));
@@ -25,19 +19,7 @@ describe.skipIf(!hasBrowser)("the demo page in Chromium (CopilotKit React 1.74 â
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -50,22 +32,9 @@ describe.skipIf(!hasBrowser)("the demo page in Chromium (CopilotKit React 1.74 â
   });
 
   const chat = () => page.locator("[data-testid=chat]");
-  /** Opens the page and waits until CopilotKit has joined its thread (its `connect` answered to the end). */
-  async function open(url = base) {
-    const connected = page.waitForResponse((response) => response.url().endsWith("/agent/default/connect"), { timeout: 15_000 });
-    await page.goto(url);
-    await (await connected).finished();
-  }
-  /** Sends a message once the chat can take one, and waits until it shows (a loaded machine may be slow to connect). */
-  async function ask(text: string) {
-    const input = page.locator("[data-testid=chat] textarea").first();
-    await input.fill(text);
-    const send = page.locator('[data-testid=copilot-send-button][aria-label="Send"]');
-    await send.and(page.locator(":enabled")).waitFor({ timeout: 15_000 });
-    await input.press("Enter");
-    await chat().getByText(text, { exact: true }).first().waitFor({ timeout: 15_000 });
-  }
-  const waitForChat = (text: string | RegExp) => chat().getByText(text).first().waitFor({ timeout: 15_000 });
+  const open = (url = base) => demoChat(page).open(url);
+  const ask = (text: string) => demoChat(page).ask(text);
+  const waitForChat = (text: string | RegExp) => demoChat(page).waitForChat(text);
 
   it("streams an answer to a question", async () => {
     await open();

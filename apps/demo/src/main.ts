@@ -1,21 +1,72 @@
 import { existsSync } from "node:fs";
-import { createDemoServer, ENDPOINT, serviceAdapterFromEnv, WEB_ROOT } from "./server.js";
+import type { AddressInfo } from "node:net";
+import type { ErrorReport } from "@copilot-runtime/core";
+import {
+  clientDisconnectFromEnv,
+  createDemoServer,
+  ENDPOINT,
+  runStoreFromEnv,
+  serviceAdapterFromEnv,
+  WEB_ROOT,
+  type DemoRunStore,
+} from "./server.js";
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
 
 const port = Number(process.env.PORT ?? 3000);
 const { adapter, description } = serviceAdapterFromEnv();
-const server = createDemoServer(adapter);
+let store: DemoRunStore;
+let disconnect: ReturnType<typeof clientDisconnectFromEnv>;
+try {
+  disconnect = clientDisconnectFromEnv();
+  store = runStoreFromEnv();
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
+}
+try {
+  await store.ready();
+} catch (error) {
+  await store.close();
+  fail(
+    `${error instanceof Error ? error.message : String(error)}\nStart Redis (redis-server), or unset REDIS_URL to keep threads in memory.`,
+  );
+}
+
+/** The demo is the host: it logs what the runtime reports, except a client leaving or a stop (both expected). */
+function logError({ error, source }: ErrorReport): void {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "aborted" || code === "stopped") return;
+  console.error(`[${source}] ${error instanceof Error ? error.message : String(error)}`);
+}
+
+const server = createDemoServer(adapter, { runStore: store.runStore, onClientDisconnect: disconnect.policy, onError: logError });
 
 server.on("error", (error: NodeJS.ErrnoException) => {
-  console.error(error.code === "EADDRINUSE" ? `Port ${port} is in use; set PORT to another port.` : error.message);
-  process.exit(1);
+  void store.close();
+  fail(error.code === "EADDRINUSE" ? `Port ${port} is in use; set PORT to another port.` : error.message);
 });
 server.listen(port, () => {
-  console.log(`Copilot Runtime demo listening on http://localhost:${port}`);
-  console.log(`  page:    http://localhost:${port}/${existsSync(WEB_ROOT) ? "" : "  (not built: run pnpm demo)"}`);
-  console.log(`  runtime: http://localhost:${port}${ENDPOINT}  (GET ${ENDPOINT}/info, POST ${ENDPOINT}/agent/default/run)`);
+  const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
+  console.log(`Copilot Runtime demo listening on ${origin}`);
+  console.log(`  page:    ${origin}/${existsSync(WEB_ROOT) ? "" : "  (not built: run pnpm demo)"}`);
+  console.log(`  runtime: ${origin}${ENDPOINT}  (GET ${ENDPOINT}/info, POST ${ENDPOINT}/agent/default/run)`);
   console.log(`  model:   ${description}`);
+  console.log(`  store:   ${store.description}`);
+  console.log(`  runs:    ${disconnect.description}`);
 });
 
-const shutdown = () => server.close(() => process.exit(0));
+let closing = false;
+function shutdown(): void {
+  if (closing) process.exit(1); // a second Ctrl-C does not wait
+  closing = true;
+  server.close();
+  server.closeAllConnections();
+  // the store's last writes go out before its connections close; a Redis that does not answer is not waited for
+  setTimeout(() => process.exit(0), 3000).unref();
+  void store.close().finally(() => process.exit(0));
+}
 process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);

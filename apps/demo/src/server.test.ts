@@ -1,10 +1,23 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import { HttpAgent } from "@ag-ui/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BaseEvent } from "@copilot-runtime/protocol";
 import { parseSSE, verifyEvents } from "@copilot-runtime/testing";
 import { createOfflineModel } from "./offline-model.js";
-import { createDemoServer, ENDPOINT, serviceAdapterFromEnv } from "./server.js";
+import {
+  clientDisconnectFromEnv,
+  createDemoServer,
+  ENDPOINT,
+  redactRedisUrl,
+  runStoreFromEnv,
+  serviceAdapterFromEnv,
+  type DemoRunStore,
+} from "./server.js";
+import { freePort, hasRedisServer, startTestRedis, type TestRedis } from "./test-redis-server.js";
 
 const { description } = serviceAdapterFromEnv({});
 const server = createDemoServer(createOfflineModel(2));
@@ -132,5 +145,187 @@ describe("the demo on its offline model", () => {
     expect(serviceAdapterFromEnv({ ANTHROPIC_API_KEY: "sk-ant-x" }).adapter.provider).toBe("anthropic");
     expect(serviceAdapterFromEnv({ GOOGLE_API_KEY: "AIza-x", GOOGLE_MODEL: "gemini-2.5-pro" }).adapter.model).toBe("gemini-2.5-pro");
     expect(serviceAdapterFromEnv({ GEMINI_API_KEY: "AIza-x" }).adapter.provider).toBe("google");
+  });
+});
+
+describe("the demo's start-up options", () => {
+  it("keeps threads in memory without REDIS_URL, and says so", async () => {
+    const store = runStoreFromEnv({});
+    expect(store.runStore).toBeUndefined();
+    expect(store.description).toMatch(/^in memory, this process only \(set REDIS_URL/);
+    await store.ready();
+    await store.close();
+  });
+
+  it("refuses a REDIS_URL that is not redis:// or rediss://, and never prints a password", () => {
+    expect(() => runStoreFromEnv({ REDIS_URL: "http://user:hunter2@example.com" })).toThrow(
+      /^REDIS_URL must start with redis:\/\/ or rediss:\/\/ \(TLS\), got http:\/\/\*\*\*@example\.com\/\.$/,
+    );
+    expect(redactRedisUrl("rediss://default:AXyz-token@eu1-fine-cat.upstash.io:6379")).toBe("rediss://***@eu1-fine-cat.upstash.io:6379");
+    expect(redactRedisUrl("redis://127.0.0.1:6379")).toBe("redis://127.0.0.1:6379");
+  });
+
+  it("reads COPILOT_ON_CLIENT_DISCONNECT: abort by default, continue when asked, nothing else", () => {
+    expect(clientDisconnectFromEnv({}).policy).toBe("abort");
+    expect(clientDisconnectFromEnv({ COPILOT_ON_CLIENT_DISCONNECT: "continue" }).policy).toBe("continue");
+    expect(() => clientDisconnectFromEnv({ COPILOT_ON_CLIENT_DISCONNECT: "keep" })).toThrow(/must be "abort" or "continue", got "keep"/);
+  });
+});
+
+const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+
+interface DemoProcess {
+  child: ChildProcess;
+  base: string;
+  /** The start-up lines. */
+  output: string;
+  /** What it logged to stderr. */
+  errors: string[];
+}
+
+/** `node dist/main.js` (what `pnpm demo` starts) on a free port, with only the given environment (so: the offline model). */
+async function startDemoProcess(env: Record<string, string>): Promise<DemoProcess> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is not built: run pnpm --filter @copilot-runtime/demo build.`);
+  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? "", PORT: "0", ...env }, stdio: "pipe" });
+  let output = "";
+  const errors: string[] = [];
+  child.stderr!.on("data", (chunk: Buffer) => void errors.push(chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`the demo exited with ${code}:\n${errors.join("")}`)));
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const origin = /listening on (http:\/\/localhost:\d+)/.exec(output)?.[1];
+      if (origin && output.includes("  runs:")) resolve({ child, base: origin.replace("localhost", "127.0.0.1"), output, errors });
+    });
+  });
+}
+
+/** SIGTERM, and the exit code. */
+async function stopDemoProcess(demo: DemoProcess): Promise<number | null> {
+  if (demo.child.exitCode !== null) return demo.child.exitCode;
+  const exited = new Promise<number | null>((resolve) => demo.child.once("exit", (code) => resolve(code)));
+  demo.child.kill("SIGTERM");
+  return exited;
+}
+
+/** `connect` on a thread: its replay, and the chunks it came in (a live run's frames come as the run writes them). */
+async function connectWithChunks(origin: string, threadId: string): Promise<{ events: BaseEvent[]; chunks: string[] }> {
+  const response = await fetch(`${origin}${ENDPOINT}/agent/default/connect`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ threadId, runId: crypto.randomUUID(), messages: [] }),
+  });
+  const chunks: string[] = [];
+  const decoder = new TextDecoder();
+  const reader = response.body!.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) chunks.push(decoder.decode(read.value, { stream: true }));
+  const events = parseSSE(chunks.join(""));
+  verifyEvents(events);
+  return { events, chunks };
+}
+const connect = async (origin: string, threadId: string) => (await connectWithChunks(origin, threadId)).events;
+
+const snapshotOf = (events: BaseEvent[]) =>
+  (events.find((event) => event.type === "MESSAGES_SNAPSHOT") as unknown as { messages: { role: string; content?: string }[] }).messages;
+
+describe("the demo as a process (what pnpm demo starts)", () => {
+  it("says at start-up that threads are kept in memory and runs abort when their client leaves, and stops on SIGTERM", async () => {
+    const demo = await startDemoProcess({});
+    expect(demo.output).toMatch(/ {2}model: {3}the embedded offline model/);
+    expect(demo.output).toMatch(/ {2}store: {3}in memory, this process only/);
+    expect(demo.output).toMatch(/ {2}runs: {4}a run stops when its client leaves \(abort;/);
+    expect(await stopDemoProcess(demo)).toBe(0);
+  });
+
+  it("refuses to start when Redis does not answer, with what to do", async () => {
+    const failed = startDemoProcess({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` }); // nothing listens there
+    await expect(failed).rejects.toThrow(/exited with 1:\nCannot reach Redis at redis:\/\/127\.0\.0\.1:\d+: .*\nStart Redis/);
+  });
+});
+
+describe.skipIf(!hasRedisServer)("the demo on Redis (RedisRunStore, a redis-server of the test's own)", () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+  afterAll(async () => {
+    await redis?.close();
+  });
+
+  it("two demo processes on one Redis: a thread run on the first is replayed by the second; both stop cleanly", async () => {
+    const env = { REDIS_URL: redis.url, COPILOT_ON_CLIENT_DISCONNECT: "continue" };
+    const [first, second] = await Promise.all([startDemoProcess(env), startDemoProcess(env)]);
+    try {
+      for (const demo of [first, second]) {
+        expect(demo.output).toContain(`  store:   Redis at ${redis.url} (RedisRunStore: every instance on this Redis shares the threads)`);
+        expect(demo.output).toMatch(/ {2}runs: {4}a run goes on to its end when its client leaves; a reload rejoins it \(continue\)/);
+      }
+      const threadId = `process-thread-${crypto.randomUUID()}`;
+      const agent = new HttpAgent({ url: `${first.base}${ENDPOINT}/agent/default/run`, threadId });
+      await ask("say hello to Grace", agent);
+      const snapshot = snapshotOf(await connect(second.base, threadId));
+      expect(snapshot.map((message) => message.role)).toEqual(["user", "assistant", "tool", "assistant"]);
+      expect(snapshot.at(-1)?.content).toMatch(/^The server action answered: Hello, Grace!/);
+    } finally {
+      const codes = await Promise.all([stopDemoProcess(first), stopDemoProcess(second)]);
+      expect(codes).toEqual([0, 0]);
+    }
+    expect(first.errors.join("") + second.errors.join("")).toBe(""); // nothing logged: no store errors
+  });
+
+  describe("two demo servers in one process, each with its own RedisRunStore", () => {
+    const stores: DemoRunStore[] = [];
+    const servers: Server[] = [];
+    const bases: string[] = [];
+
+    beforeAll(async () => {
+      for (let i = 0; i < 2; i++) {
+        const store = runStoreFromEnv({ REDIS_URL: redis.url });
+        await store.ready();
+        const instance = createDemoServer(createOfflineModel(2), { runStore: store.runStore, onClientDisconnect: "continue" });
+        await new Promise<void>((resolve) => instance.listen(0, "127.0.0.1", resolve));
+        stores.push(store);
+        servers.push(instance);
+        bases.push(`http://127.0.0.1:${(instance.address() as AddressInfo).port}`);
+      }
+    });
+    afterAll(async () => {
+      for (const instance of servers) {
+        instance.closeAllConnections();
+        await new Promise((resolve) => instance.close(resolve));
+      }
+      await Promise.all(stores.map((store) => store.close()));
+    });
+
+    it("a long answer whose client left on the first goes on; the second joins it live and follows it to its end", async () => {
+      const threadId = `story-${crypto.randomUUID()}`;
+      const leaving = new AbortController();
+      const response = await fetch(`${bases[0]}${ENDPOINT}/agent/default/run`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ threadId, runId: "r-story", messages: [{ id: "u", role: "user", content: "tell me a long story" }] }),
+        signal: leaving.signal,
+      });
+      const reader = response.body!.getReader();
+      let text = "";
+      while (!text.includes("Once")) text += new TextDecoder().decode((await reader.read()).value);
+      leaving.abort(); // the page reloads
+
+      const { events: replay, chunks } = await connectWithChunks(bases[1]!, threadId);
+      // joined while the run was still going: its end came later, live
+      expect(chunks[0]).not.toContain(`"type":"RUN_FINISHED","threadId":"${threadId}","runId":"r-story"`);
+      expect(chunks.at(-1)).toContain(`"type":"RUN_FINISHED","threadId":"${threadId}","runId":"r-story"`);
+      expect(snapshotOf(replay).map((message) => message.content)).toEqual(["tell me a long story"]);
+      const story = replay
+        .filter((event) => event.type === "TEXT_MESSAGE_CONTENT")
+        .map((event) => (event as unknown as { delta: string }).delta)
+        .join("");
+      expect(story.split("patient reader.").length - 1).toBe(30); // the whole story, to its last sentence
+      expect(replay.at(-1)).toMatchObject({ type: "RUN_FINISHED", runId: "r-story" });
+      // and the thread, now finished, is the same on both
+      const [onFirst, onSecond] = await Promise.all(bases.map(async (origin) => snapshotOf(await connect(origin, threadId))));
+      expect(onFirst).toEqual(onSecond);
+      expect(onSecond!.map((message) => message.role)).toEqual(["user", "assistant"]);
+    });
   });
 });

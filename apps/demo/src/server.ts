@@ -3,12 +3,14 @@ import { createServer, type Server } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import Anthropic from "@anthropic-ai/sdk";
-import { CopilotRuntime } from "@copilot-runtime/core";
+import { CopilotRuntime, type ClientDisconnectPolicy, type ErrorReport, type RunStore } from "@copilot-runtime/core";
 import { copilotRuntimeNodeHttpEndpoint } from "@copilot-runtime/node";
 import { AnthropicAdapter } from "@copilot-runtime/anthropic";
 import { GoogleGenAIAdapter } from "@copilot-runtime/google";
 import { OpenAIAdapter } from "@copilot-runtime/openai";
 import type { ServiceAdapter } from "@copilot-runtime/protocol";
+import { RedisRunStore } from "@copilot-runtime/redis";
+import { Redis } from "ioredis";
 import OpenAI from "openai";
 import { demoActions } from "./actions.js";
 import { createOfflineModel } from "./offline-model.js";
@@ -50,6 +52,93 @@ export function serviceAdapterFromEnv(env: NodeJS.ProcessEnv = process.env): { a
   };
 }
 
+/** The run store the demo uses, and what to say about it at start-up. */
+export interface DemoRunStore {
+  /** undefined: the runtime's default, an in-memory `MemoryRunStore`. */
+  runStore: RunStore | undefined;
+  description: string;
+  /** Resolves once the store answers (Redis: a PING); rejects with a message that says what to check. */
+  ready(): Promise<void>;
+  /** Closes the store and its Redis connections. */
+  close(): Promise<void>;
+}
+
+/** A Redis URL for logs: the password (an Upstash token, say) never printed. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === "" && parsed.password === "") return url;
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.toString().replace("://", "://***@");
+  } catch {
+    return "(not a valid URL)";
+  }
+}
+
+/**
+ * The run store the environment asks for: `RedisRunStore` when REDIS_URL is set (redis:// or rediss://),
+ * so every instance on that Redis shares the threads; else the runtime's in-memory store, for this process only.
+ */
+export function runStoreFromEnv(env: NodeJS.ProcessEnv = process.env): DemoRunStore {
+  const url = env.REDIS_URL;
+  if (!url) {
+    return {
+      runStore: undefined,
+      description: "in memory, this process only (set REDIS_URL to share threads between instances)",
+      ready: async () => undefined,
+      close: async () => undefined,
+    };
+  }
+  const shown = redactRedisUrl(url);
+  if (!/^rediss?:\/\//.test(url)) throw new Error(`REDIS_URL must start with redis:// or rediss:// (TLS), got ${shown}.`);
+  // the demo's own client, so that it can check Redis at start-up; the store's other connections are copies of it
+  const client = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 5000, retryStrategy: (times) => Math.min(times * 100, 2000) });
+  let connectionError: Error | undefined;
+  client.on("error", (error: Error) => void (connectionError = error)); // the store reports them to onError too
+  const runStore = new RedisRunStore({ client });
+  return {
+    runStore,
+    description: `Redis at ${shown} (RedisRunStore: every instance on this Redis shares the threads)`,
+    ready: async () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("no answer within 5 s")), 5000);
+      });
+      try {
+        await Promise.race([client.ping(), timeout]);
+      } catch (error) {
+        const reason = connectionError ?? error; // "connect ECONNREFUSED ..." says more than "max retries reached"
+        throw new Error(`Cannot reach Redis at ${shown}: ${reason instanceof Error ? reason.message : String(reason)}`, { cause: error });
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    close: async () => {
+      await runStore.close();
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}
+
+/** `onClientDisconnect` from COPILOT_ON_CLIENT_DISCONNECT: "abort" (the default) or "continue". */
+export function clientDisconnectFromEnv(env: NodeJS.ProcessEnv = process.env): {
+  policy: ClientDisconnectPolicy;
+  description: string;
+} {
+  const value = env.COPILOT_ON_CLIENT_DISCONNECT?.trim() || "abort";
+  if (value === "continue") {
+    return { policy: "continue", description: "a run goes on to its end when its client leaves; a reload rejoins it (continue)" };
+  }
+  if (value === "abort") {
+    return {
+      policy: "abort",
+      description: "a run stops when its client leaves (abort; COPILOT_ON_CLIENT_DISCONNECT=continue lets it go on)",
+    };
+  }
+  throw new Error(`COPILOT_ON_CLIENT_DISCONNECT must be "abort" or "continue", got ${JSON.stringify(value)}.`);
+}
+
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -75,9 +164,23 @@ async function staticFile(webRoot: string, path: string): Promise<{ body: Buffer
   }
 }
 
-export function createDemoServer(adapter: ServiceAdapter, options: { webRoot?: string } = {}): Server {
+export interface DemoServerOptions {
+  webRoot?: string;
+  /** Default: the runtime's in-memory store. */
+  runStore?: RunStore | undefined;
+  /** Default "abort". */
+  onClientDisconnect?: ClientDisconnectPolicy;
+  onError?: (report: ErrorReport) => void;
+}
+
+export function createDemoServer(adapter: ServiceAdapter, options: DemoServerOptions = {}): Server {
   const webRoot = options.webRoot ?? WEB_ROOT;
-  const copilotRuntime = new CopilotRuntime({ actions: demoActions });
+  const copilotRuntime = new CopilotRuntime({
+    actions: demoActions,
+    ...(options.runStore ? { runStore: options.runStore } : {}),
+    ...(options.onClientDisconnect ? { onClientDisconnect: options.onClientDisconnect } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
   const endpoint = copilotRuntimeNodeHttpEndpoint({ runtime: copilotRuntime, serviceAdapter: adapter, endpoint: ENDPOINT });
   return createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
