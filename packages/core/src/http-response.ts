@@ -1,4 +1,5 @@
 import { SSE_FRAME_SOURCE, SSE_HEADERS, type SSEFrameSource } from "@copilot-runtime/protocol";
+import { withKeepAlive } from "./keep-alive.js";
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -11,11 +12,13 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
  * A `200 text/event-stream` response of SSE frames, each written as it comes
  * (the body pulls the next frame only when the previous one was taken).
  * Cancelling the body (the client went away) calls `onCancel` and ends the
- * frames. Its body is a web stream; a binding on the same process may take
- * the frames directly (`SSE_FRAME_SOURCE`).
+ * frames. A quiet stream gets a keep-alive comment every `keepAliveMs`. Its
+ * body is a web stream; a binding on the same process may take the frames
+ * directly (`SSE_FRAME_SOURCE`).
  */
-export function sseResponse(stream: AsyncIterable<string>, onCancel: () => void = () => undefined): Response {
-  const frames = stream[Symbol.asyncIterator]();
+export function sseResponse(stream: AsyncIterable<string>, options: { onCancel?: () => void; keepAliveMs?: number } = {}): Response {
+  const frames = withKeepAlive(stream[Symbol.asyncIterator](), options.keepAliveMs ?? 0);
+  const onCancel = options.onCancel ?? (() => undefined);
   const encoder = new TextEncoder();
   const cancel = () => {
     onCancel();

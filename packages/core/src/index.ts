@@ -4,6 +4,7 @@ export {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_STEPS,
   DEFAULT_PROVIDER_TIMEOUT_MS,
+  DEFAULT_KEEP_ALIVE_MS,
   type ActionsContext,
   type ActionsOption,
   type CopilotRuntimeOptions,

@@ -65,8 +65,10 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       // with "continue", the client going away does not reach the run
       ...(config.onClientDisconnect === "abort" ? { clientSignal: request.signal } : {}),
     });
-    if (config.onClientDisconnect === "abort") return sseResponse(session.frames(), () => session.cancel());
-    return sseResponse(session.framesUntilDone((error) => middleware.error({ error, source: "run", request, context })));
+    const keepAliveMs = config.keepAliveMs;
+    if (config.onClientDisconnect === "abort") return sseResponse(session.frames(), { onCancel: () => session.cancel(), keepAliveMs });
+    const frames = session.framesUntilDone((error) => middleware.error({ error, source: "run", request, context }));
+    return sseResponse(frames, { keepAliveMs });
   }
 
   /** Rejoins a thread: its conversation as a snapshot, then the active run's events so far and as they come. */
@@ -75,7 +77,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     if (threadId === undefined) throw new RequestError("invalid_request", "connect needs a body with a threadId.");
     const replay = await store.connect(threadKeyOf(threadId, context));
     // a rejoining client that leaves stops following at once (a run that is quiet would otherwise hold it)
-    return sseResponse(replayFrames(threadId, replay), () => replay?.active?.close?.());
+    return sseResponse(replayFrames(threadId, replay), { onCancel: () => replay?.active?.close?.(), keepAliveMs: config.keepAliveMs });
   }
 
   async function stop(threadId: string, context: RequestContext): Promise<Response> {

@@ -17,6 +17,7 @@ export const DEFAULT_AGENT_ID = "default";
 export const DEFAULT_MAX_STEPS = 8;
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_PROVIDER_TIMEOUT_MS = 120_000;
+export const DEFAULT_KEEP_ALIVE_MS = 15_000;
 
 export type { ActionsContext };
 
@@ -60,6 +61,12 @@ export interface CopilotRuntimeOptions<T extends readonly unknown[] = readonly u
    * rejoins it live with `connect`. `stop` works in both modes.
    */
   onClientDisconnect?: ClientDisconnectPolicy;
+  /**
+   * A stream that sent nothing for this long gets a keep-alive comment (`: ping`), so that proxies with an idle
+   * timeout (nginx and AWS ALB 60 s, Cloudflare 100 s) do not cut a run waiting on a slow action. Default
+   * 15 000 ms; `0` turns it off.
+   */
+  keepAliveMs?: number;
   /** Called for every error: failed actions, failed runs, failing middleware. Never required. */
   onError?: (report: ErrorReport) => void;
 }
@@ -99,6 +106,14 @@ export interface RuntimeConfig {
   limits: InputLimits;
   providerTimeoutMs: number;
   onClientDisconnect: ClientDisconnectPolicy;
+  keepAliveMs: number;
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value == null) return fallback;
+  if (!Number.isFinite(value) || value < 0)
+    throw new ConfigurationError(`${name} must be a number of milliseconds (0 turns it off), got ${value}.`);
+  return value;
 }
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
@@ -138,5 +153,6 @@ export function resolveRuntimeOptions(options: CopilotRuntimeOptions): RuntimeCo
     },
     providerTimeoutMs: options.providerTimeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS,
     onClientDisconnect: options.onClientDisconnect ?? "abort",
+    keepAliveMs: nonNegative("keepAliveMs", options.keepAliveMs, DEFAULT_KEEP_ALIVE_MS),
   };
 }

@@ -15,7 +15,7 @@ export interface BindingConformanceOptions<R> {
   /** Shown in the test names, e.g. "express 5". */
   name: string;
   /** `(options) => new CopilotRuntime(options)` from `@copilot-runtime/core`. */
-  createRuntime: (options: { maxBodyBytes: number }) => R;
+  createRuntime: (options: { maxBodyBytes: number; keepAliveMs: number }) => R;
   /** Serves the runtime with the binding under test at `endpoint`, on 127.0.0.1. */
   mount: (params: { runtime: R; serviceAdapter: ServiceAdapter; endpoint: string }) => Promise<MountedRuntime>;
   /** Where to mount. Default "/api/copilotkit". */
@@ -24,6 +24,8 @@ export interface BindingConformanceOptions<R> {
 
 /** Body limit the suite configures, to test both sides of it. */
 export const BINDING_SUITE_MAX_BODY = 64 * 1024;
+/** The keep-alive interval the suite configures: short, so a held run shows its comments. */
+export const BINDING_SUITE_KEEP_ALIVE_MS = 50;
 
 /**
  * An LLM for binding tests: "echo:<text>" answers <text> in pieces; "hold"
@@ -85,7 +87,7 @@ export function describeBindingConformance<R>(options: BindingConformanceOptions
 
     beforeAll(async () => {
       mounted = await options.mount({
-        runtime: options.createRuntime({ maxBodyBytes: BINDING_SUITE_MAX_BODY }),
+        runtime: options.createRuntime({ maxBodyBytes: BINDING_SUITE_MAX_BODY, keepAliveMs: BINDING_SUITE_KEEP_ALIVE_MS }),
         serviceAdapter: adapter,
         endpoint,
       });
@@ -152,6 +154,28 @@ export function describeBindingConformance<R>(options: BindingConformanceOptions
         if (done) break;
         text += decoder.decode(value, { stream: true });
       }
+      verifyEvents(parseSSE(text));
+      expect(textOf(text)).toBe("first then the rest");
+    });
+
+    it("keeps a quiet stream alive with comments, which the event stream ignores", async () => {
+      const response = await run(input("hold"));
+      const reader = response.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = "";
+      // the model holds its answer: comments come while nothing else does
+      while ((text.match(/^: ping$/gm) ?? []).length < 2) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended early: ${text}`);
+        text += decoder.decode(value, { stream: true });
+      }
+      adapter.release();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      expect(text).toMatch(/\n\n: ping\n\n/);
       verifyEvents(parseSSE(text));
       expect(textOf(text)).toBe("first then the rest");
     });

@@ -288,6 +288,7 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
 export {
   BindingTestAdapter,
   describeBindingConformance,
+  BINDING_SUITE_KEEP_ALIVE_MS,
   BINDING_SUITE_MAX_BODY,
   type BindingConformanceOptions,
   type MountedRuntime,
