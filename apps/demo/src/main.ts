@@ -58,15 +58,23 @@ server.listen(port, () => {
   console.log(`  runs:    ${disconnect.description}`);
 });
 
+/** How long runs in flight get to finish on SIGTERM / Ctrl-C (SHUTDOWN_GRACE_MS, default 10 s). */
+const SHUTDOWN_GRACE_MS = Number(process.env.SHUTDOWN_GRACE_MS ?? 10_000);
 let closing = false;
 function shutdown(): void {
   if (closing) process.exit(1); // a second Ctrl-C does not wait
   closing = true;
-  server.close();
-  server.closeAllConnections();
-  // the store's last writes go out before its connections close; a Redis that does not answer is not waited for
-  setTimeout(() => process.exit(0), 3000).unref();
-  void store.close().finally(() => process.exit(0));
+  console.log(`shutting down: no new runs; runs in flight get ${SHUTDOWN_GRACE_MS / 1000} s to finish`);
+  // never wait longer than the grace period, the runs' ends and a store that does not answer
+  setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS + 8000).unref();
+  void server.copilotRuntime
+    .close({ graceMs: SHUTDOWN_GRACE_MS })
+    .then(async () => {
+      server.close();
+      server.closeAllConnections();
+      await store.close();
+    })
+    .finally(() => process.exit(0));
 }
 process.on("SIGINT", shutdown);
 process.on("SIGTERM", shutdown);

@@ -237,6 +237,28 @@ describe("the demo as a process (what pnpm demo starts)", () => {
     expect(await stopDemoProcess(demo)).toBe(0);
   });
 
+  it("on SIGTERM with a long answer in flight: ends it with server_shutdown after the grace period and exits 0", async () => {
+    const demo = await startDemoProcess({ SHUTDOWN_GRACE_MS: "300" });
+    const response = await fetch(`${demo.base}${ENDPOINT}/agent/default/run`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ threadId: "t-sigterm", runId: "r1", messages: [{ id: "u", role: "user", content: "tell me a long story" }] }),
+    });
+    const reader = response.body!.getReader();
+    let text = "";
+    while (!text.includes("TEXT_MESSAGE_CONTENT")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the stream ended early: ${text}`);
+      text += new TextDecoder().decode(value);
+    }
+    const exited = stopDemoProcess(demo);
+    for (let next = await reader.read(); !next.done; next = await reader.read()) text += new TextDecoder().decode(next.value);
+    const events = parseSSE(text);
+    verifyEvents(events);
+    expect(events.at(-1)).toMatchObject({ type: "RUN_ERROR", code: "server_shutdown" });
+    expect(await exited).toBe(0);
+  });
+
   it("refuses to start when Redis does not answer, with what to do", async () => {
     const failed = startDemoProcess({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` }); // nothing listens there
     await expect(failed).rejects.toThrow(/exited with 1:\nCannot reach Redis at redis:\/\/127\.0\.0\.1:\d+: .*\nStart Redis/);

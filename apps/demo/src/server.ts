@@ -173,7 +173,7 @@ export interface DemoServerOptions {
   onError?: (report: ErrorReport) => void;
 }
 
-export function createDemoServer(adapter: ServiceAdapter, options: DemoServerOptions = {}): Server {
+export function createDemoServer(adapter: ServiceAdapter, options: DemoServerOptions = {}): Server & { copilotRuntime: CopilotRuntime } {
   const webRoot = options.webRoot ?? WEB_ROOT;
   const copilotRuntime = new CopilotRuntime({
     actions: demoActions,
@@ -182,7 +182,7 @@ export function createDemoServer(adapter: ServiceAdapter, options: DemoServerOpt
     ...(options.onError ? { onError: options.onError } : {}),
   });
   const endpoint = copilotRuntimeNodeHttpEndpoint({ runtime: copilotRuntime, serviceAdapter: adapter, endpoint: ENDPOINT });
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (path === ENDPOINT || path.startsWith(`${ENDPOINT}/`)) {
       void endpoint(req, res);
@@ -209,4 +209,6 @@ export function createDemoServer(adapter: ServiceAdapter, options: DemoServerOpt
       res.end(req.method === "HEAD" ? undefined : found.body);
     })();
   });
+  // the runtime, for a graceful shutdown (`copilotRuntime.close()`)
+  return Object.assign(server, { copilotRuntime });
 }

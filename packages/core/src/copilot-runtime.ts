@@ -8,6 +8,7 @@ import { RunSession } from "./run-session.js";
 import {
   DEFAULT_AGENT_ID,
   resolveRuntimeOptions,
+  type CloseOptions,
   type CopilotRuntimeOptions,
   type CopilotRuntimeRequest,
   type HandlerOptions,
@@ -17,6 +18,18 @@ import {
 
 declare const __PACKAGE_VERSION__: string;
 export const VERSION: string = typeof __PACKAGE_VERSION__ === "string" ? __PACKAGE_VERSION__ : "0.0.0-dev";
+
+/** How long `close()` lets runs in flight go on by default. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+/** How long `close()` waits for runs it ended to save their conversations. */
+const FORCED_END_MS = 5000;
+
+/** Waits for `settled`, at most `ms`. */
+async function settledWithin(settled: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms))))]);
+  clearTimeout(timer);
+}
 
 function assertAdapter(adapter: ServiceAdapter | undefined, where: string): asserts adapter is ServiceAdapter {
   if (adapter == null || typeof adapter.stream !== "function") {
@@ -33,6 +46,7 @@ function assertAdapter(adapter: ServiceAdapter | undefined, where: string): asse
 export class CopilotRuntime<const T extends readonly unknown[] = readonly unknown[]> {
   private readonly config: RuntimeConfig;
   private readonly agentsByAdapter = new WeakMap<ServiceAdapter, ReadonlyMap<string, AgentEntry>>();
+  private closing: Promise<void> | undefined;
 
   // `T` types the inline actions' handlers; no member uses it, so any CopilotRuntime<T> is a CopilotRuntime.
   constructor(options: CopilotRuntimeOptions<T> = {}) {
@@ -78,9 +92,31 @@ export class CopilotRuntime<const T extends readonly unknown[] = readonly unknow
       stallMs: this.config.providerTimeoutMs,
       url: request.url,
       context,
+      activeRuns: this.config.activeRuns,
       ...(request.signal ? { clientSignal: request.signal } : {}),
     });
     yield* session.events();
+  }
+
+  /**
+   * Shuts down gracefully: new runs are refused (`503 shutting_down`), runs in flight may finish within
+   * `graceMs` (default 10 s), the rest then end with `RUN_ERROR server_shutdown` (their conversations saved),
+   * and the run store is closed. Call it on SIGTERM, then close the HTTP server. Calling it again returns
+   * the same promise.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    this.closing ??= this.shutDown(options.graceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
+    return this.closing;
+  }
+
+  private async shutDown(graceMs: number): Promise<void> {
+    const runs = this.config.activeRuns;
+    runs.closing = true;
+    await settledWithin(runs.settled(), graceMs);
+    runs.shutDownAll();
+    // an ended run saves its conversation before it leaves the registry; bounded, in case a store hangs
+    await settledWithin(runs.settled(), FORCED_END_MS);
+    await this.config.store.close?.();
   }
 
   /** The agents served with a given adapter: today the built-in agent as `default`. */

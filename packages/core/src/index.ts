@@ -1,4 +1,4 @@
-export { CopilotRuntime, VERSION } from "./copilot-runtime.js";
+export { CopilotRuntime, DEFAULT_SHUTDOWN_GRACE_MS, VERSION } from "./copilot-runtime.js";
 export {
   DEFAULT_AGENT_ID,
   DEFAULT_MAX_BODY_BYTES,
@@ -9,6 +9,7 @@ export {
   type ActionsOption,
   type CopilotRuntimeOptions,
   type ClientDisconnectPolicy,
+  type CloseOptions,
   type CopilotRuntimeRequest,
   type HandlerOptions,
   type RequestMeta,

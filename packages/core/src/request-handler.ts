@@ -62,6 +62,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       request,
       context,
       store,
+      activeRuns: config.activeRuns,
       // with "continue", the client going away does not reach the run
       ...(config.onClientDisconnect === "abort" ? { clientSignal: request.signal } : {}),
     });

@@ -16,9 +16,10 @@ import {
   type RunFinishedEvent,
   type TokenUsage,
 } from "@copilot-runtime/protocol";
+import type { ActiveRuns } from "./active-runs.js";
 import type { AgentEntry, AgentRunContext, RuntimeAgent } from "./agent.js";
 import type { MiddlewareChain } from "./middleware-chain.js";
-import { ClientGone, StallTimeout, StoppedRun, isRunAbortReason, runFailure, type RunAbortReason } from "./run-aborts.js";
+import { ClientGone, ServerShutdown, StallTimeout, StoppedRun, isRunAbortReason, runFailure, type RunAbortReason } from "./run-aborts.js";
 import type { RunStore } from "./run-store.js";
 import { RunTranscript } from "./run-transcript.js";
 import { StallWatchdog } from "./stall-watchdog.js";
@@ -41,6 +42,8 @@ export interface RunSessionOptions {
   store?: RunStore;
   /** Aborts the run when it aborts (the client went away). */
   clientSignal?: AbortSignal;
+  /** The runtime's runs in flight, for a graceful shutdown. */
+  activeRuns?: ActiveRuns;
 }
 
 /** Finish reasons that tell the client its answer was cut short; they travel in `RUN_FINISHED.result`. */
@@ -54,6 +57,11 @@ const FINISH_REASONS = new Set<string>(["stop", "length", "tool_calls", "content
 function reportedFinishReason(result: unknown): FinishReason | undefined {
   const reason = isPlainObject(result) ? result.finishReason : undefined;
   return typeof reason === "string" && FINISH_REASONS.has(reason) ? (reason as FinishReason) : undefined;
+}
+
+/** The answer to a run while the runtime shuts down. */
+export function shuttingDown(): RequestError {
+  return new RequestError("shutting_down", "The server is shutting down and takes no new runs; try again in a moment.", { status: 503 });
 }
 
 /** Whether the client speaks AG-UI 1.0 (its input declares `protocolVersion` 1.x or later). */
@@ -104,6 +112,7 @@ export class RunSession {
    * event is streamed (a rejection, invalid parameters, 409 for a busy thread).
    */
   static async open(options: RunSessionOptions): Promise<RunSession> {
+    if (options.activeRuns?.closing) throw shuttingDown();
     const { input, context } = options;
     const identity = context.identity;
     const withIdentity = (properties: Record<string, unknown>) => (identity ? { ...properties, identity } : properties);
@@ -126,9 +135,11 @@ export class RunSession {
       ...(options.request ? { request: options.request } : {}),
       context,
     });
+    if (options.activeRuns?.closing) throw shuttingDown();
     const session = new RunSession(options, hooked, agent);
     await session.claim();
     session.linkClient(options.clientSignal);
+    options.activeRuns?.add(session);
     return session;
   }
 
@@ -163,6 +174,11 @@ export class RunSession {
     const onAbort = () => this.abort(new ClientGone());
     signal.addEventListener("abort", onAbort, { once: true });
     this.unlinkClient = () => signal.removeEventListener("abort", onAbort);
+  }
+
+  /** The server is shutting down and the run's grace period is over. */
+  shutDown(): void {
+    this.abort(new ServerShutdown());
   }
 
   /** Ends the run early for one of its abort sources; the first reason wins. */
@@ -353,6 +369,7 @@ export class RunSession {
     }
     const failure = this.failure;
     if (failure) middleware.error({ error: failure.cause ?? failure, source: "run", ...this.reportBase() });
+    this.options.activeRuns?.delete(this);
     const usage = totalUsage(this.usage);
     void middleware.afterRun({
       ...this.hooked,

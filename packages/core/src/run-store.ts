@@ -48,6 +48,8 @@ export interface RunStore {
    * goes on): the runtime passes its `onError` (source "store") once, when it is created.
    */
   reportErrorsTo?(reporter: (error: unknown) => void): void;
+  /** Writes what is pending and releases connections; the runtime calls it last in `close()`. */
+  close?(): void | Promise<void>;
 }
 
 export interface MemoryRunStoreOptions {

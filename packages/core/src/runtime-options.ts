@@ -9,6 +9,7 @@ import {
   type TypedActionDefinitions,
 } from "@copilot-runtime/protocol";
 import { ActionResolver, type ActionsContext } from "./action-resolver.js";
+import { ActiveRuns } from "./active-runs.js";
 import { MiddlewareChain } from "./middleware-chain.js";
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from "./run-input.js";
 import { MemoryRunStore, type RunStore } from "./run-store.js";
@@ -80,6 +81,11 @@ export interface HandlerOptions {
 /** What happens to a run when its client goes away. */
 export type ClientDisconnectPolicy = "abort" | "continue";
 
+export interface CloseOptions {
+  /** How long runs in flight may go on before they are ended with `RUN_ERROR server_shutdown`. Default 10 000 ms. */
+  graceMs?: number;
+}
+
 /** What a binding knows about the connection, beyond the `Request`. */
 export interface RequestMeta {
   clientAddress?: string;
@@ -107,6 +113,8 @@ export interface RuntimeConfig {
   providerTimeoutMs: number;
   onClientDisconnect: ClientDisconnectPolicy;
   keepAliveMs: number;
+  /** The runs in flight, for `close()`. */
+  activeRuns: ActiveRuns;
 }
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
@@ -154,5 +162,6 @@ export function resolveRuntimeOptions(options: CopilotRuntimeOptions): RuntimeCo
     providerTimeoutMs: options.providerTimeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS,
     onClientDisconnect: options.onClientDisconnect ?? "abort",
     keepAliveMs: nonNegative("keepAliveMs", options.keepAliveMs, DEFAULT_KEEP_ALIVE_MS),
+    activeRuns: new ActiveRuns(),
   };
 }

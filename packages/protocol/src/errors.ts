@@ -15,6 +15,7 @@ export type ErrorCode =
   | "middleware_error"
   | "run_in_progress"
   | "store_unavailable"
+  | "shutting_down"
   // the runtime's own client authentication (bearerAuth, apiKeyAuth; 401)
   | "unauthorized"
   // provider errors (RUN_ERROR, or 502 before streaming)
