@@ -36,6 +36,8 @@ describe("malformed requests get a clear JSON error before any streaming", () =>
   it.each<[string, unknown, RegExp]>([
     ["a missing threadId", { ...runInput(), threadId: undefined }, /threadId/],
     ["a numeric runId", { ...runInput(), runId: 42 }, /runId/],
+    ["an empty threadId", { ...runInput(), threadId: "" }, /threadId must not be empty/],
+    ["a blank runId", { ...runInput(), runId: "  " }, /runId must not be empty/],
     ["messages that are not an array", { ...runInput(), messages: "hi" }, /messages/],
     ["an unknown role", { ...runInput(), messages: [{ id: "1", role: "wizard", content: "x" }] }, /messages\[0\]/],
     ["a user message without content", { ...runInput(), messages: [{ id: "1", role: "user" }] }, /messages\[0\]/],

@@ -62,7 +62,12 @@ export async function parseRunAgentInput(body: unknown, limits: InputLimits = DE
   if (!result.success) {
     throw new RequestError("invalid_request", `Invalid RunAgentInput: ${describeIssues(result.error.issues)}.`);
   }
-  return result.data as RunAgentInput;
+  const input = result.data as RunAgentInput;
+  // AG-UI's schema takes any string; a thread or run needs a name to be found again
+  for (const field of ["threadId", "runId"] as const) {
+    if (input[field].trim() === "") throw new RequestError("invalid_request", `Invalid RunAgentInput: ${field} must not be empty.`);
+  }
+  return input;
 }
 
 function optionalNumber(props: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
