@@ -3,6 +3,8 @@
 export const ANSWER = Array.from({ length: 50 }, (_, i) => `word${i}`).join(" ");
 export const TOOL_PROMPT = "please call the tool sayHello";
 export const FRONTEND_PROMPT = "please confirm with the user";
+/** The soak's aborting clients ask this: the fake starts the answer, then holds it until the request is closed. */
+export const ABORT_PROMPT = "keep talking until I leave";
 
 /** The fake's answer for a request body (Chat Completions or Responses API). */
 export function answerFor(body) {

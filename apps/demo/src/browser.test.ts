@@ -72,14 +72,18 @@ describe.skipIf(!hasBrowser)("the demo page in Chromium (CopilotKit React 1.74 â
     await ask("tell me a long story");
     await waitForChat(/Once upon a time/);
     await page.locator('[data-testid=copilot-send-button][aria-label="Stop"]').click();
-    const length = async () => (await chat().innerText()).length;
-    await page.waitForTimeout(300);
-    const stoppedAt = await length();
-    await page.waitForTimeout(1000);
-    expect(await length()).toBe(stoppedAt);
-    expect((await chat().innerText()).split("patient reader").length - 1).toBeLessThan(30); // far from the 30 full sentences
+    // the page shows the run ended: the button is Send again
+    await page.locator('[data-testid=copilot-send-button][aria-label="Send"]').waitFor({ timeout: 15_000 });
+    const story = chat()
+      .getByText(/^Once upon a time/)
+      .first();
+    const stoppedAt = await story.innerText();
+    expect(stoppedAt.split("patient reader").length - 1).toBeLessThan(30); // far from the 30 full sentences
     // the thread is free again: the next question is answered
     await ask("say hello to Bob");
-    await waitForChat(/Hello, Bob!/);
+    await waitForChat(/The server action answered: Hello, Bob!/);
+    // and the story did not grow meanwhile: the whole next run (two LLM calls, some 20 tokens at 10 ms) is the
+    // wait, where a story still streaming at the same pace would have gained words
+    expect(await story.innerText()).toBe(stoppedAt);
   });
 });

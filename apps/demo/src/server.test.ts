@@ -18,6 +18,7 @@ import {
   type DemoRunStore,
 } from "./server.js";
 import { freePort, hasRedisServer, startTestRedis, type TestRedis } from "./test-redis-server.js";
+import { readToEnd, readUntil } from "./test-stream.js";
 
 const { description } = serviceAdapterFromEnv({});
 const server = createDemoServer(createOfflineModel(2));
@@ -123,16 +124,10 @@ describe("the demo on its offline model", () => {
       }),
     });
     const reader = long.body!.getReader();
-    let text = "";
-    while (!text.includes("Once")) text += new TextDecoder().decode((await reader.read()).value);
+    const begun = await readUntil(reader, "Once");
     const stop = await fetch(`${base}${ENDPOINT}/agent/default/stop/story-thread`, { method: "POST" });
     expect(await stop.json()).toEqual({ stopped: true });
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += new TextDecoder().decode(value);
-    }
-    const events = parseSSE(text);
+    const events = parseSSE(await readToEnd(reader, { sofar: begun }));
     verifyEvents(events);
     expect(events.at(-1)).toEqual({ type: "RUN_ERROR", code: "stopped", message: "The run was stopped." });
   });
@@ -216,10 +211,7 @@ async function connectWithChunks(origin: string, threadId: string): Promise<{ ev
     body: JSON.stringify({ threadId, runId: crypto.randomUUID(), messages: [] }),
   });
   const chunks: string[] = [];
-  const decoder = new TextDecoder();
-  const reader = response.body!.getReader();
-  for (let read = await reader.read(); !read.done; read = await reader.read()) chunks.push(decoder.decode(read.value, { stream: true }));
-  const events = parseSSE(chunks.join(""));
+  const events = parseSSE(await readToEnd(response.body!.getReader(), { chunks, ms: 20_000 }));
   verifyEvents(events);
   return { events, chunks };
 }
@@ -328,9 +320,7 @@ describe.skipIf(!hasRedisServer)("the demo on Redis (RedisRunStore, a redis-serv
         body: JSON.stringify({ threadId, runId: "r-story", messages: [{ id: "u", role: "user", content: "tell me a long story" }] }),
         signal: leaving.signal,
       });
-      const reader = response.body!.getReader();
-      let text = "";
-      while (!text.includes("Once")) text += new TextDecoder().decode((await reader.read()).value);
+      await readUntil(response.body!.getReader(), "Once");
       leaving.abort(); // the page reloads
 
       const { events: replay, chunks } = await connectWithChunks(bases[1]!, threadId);

@@ -22,6 +22,37 @@ async function listen(listener: (req: IncomingMessage, res: ServerResponse) => v
 }
 
 const input = { threadId: "t", runId: "r", messages: [{ id: "u", role: "user", content: "hi" }] };
+const READ_MS = 5_000;
+
+/**
+ * Reads until `reached(text)` holds, or (without it) to the end; fails when the stream ends first or after
+ * READ_MS, so a test never spins on an ended stream nor waits forever.
+ */
+async function readText(reader: ReadableStreamDefaultReader<Uint8Array>, sofar: string, reached?: (text: string) => boolean) {
+  const decoder = new TextDecoder();
+  let text = sofar;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`nothing awaited came within ${READ_MS} ms; the stream so far: ${JSON.stringify(text)}`));
+      void reader.cancel().catch(() => undefined);
+    }, READ_MS);
+  });
+  try {
+    for (;;) {
+      if (reached?.(text)) return text;
+      const { value, done } = await Promise.race([reader.read(), timeout]);
+      if (done && reached === undefined) return text;
+      if (done) throw new Error(`the stream ended before the awaited text; it had: ${JSON.stringify(text)}`);
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+const readUntil = (reader: ReadableStreamDefaultReader<Uint8Array>, needle: string, sofar = "") =>
+  readText(reader, sofar, (text) => text.includes(needle));
+const readToEnd = (reader: ReadableStreamDefaultReader<Uint8Array>, sofar = "") => readText(reader, sofar);
 const json = { "content-type": "application/json" };
 
 describe("copilotRuntimeNodeHttpEndpoint", () => {
@@ -43,15 +74,10 @@ describe("copilotRuntimeNodeHttpEndpoint", () => {
     const response = await fetch(`${url}/api/copilotkit/agent/default/run`, { method: "POST", headers: json, body: JSON.stringify(input) });
     expect(response.headers.get("content-type")).toBe("text/event-stream");
     const reader = response.body!.getReader();
-    let text = "";
-    while (!text.includes('"delta":"first"')) text += new TextDecoder().decode((await reader.read()).value);
-    expect(text).not.toContain("second"); // the LLM still holds the rest
+    const first = await readUntil(reader, '"delta":"first"');
+    expect(first).not.toContain("second"); // the LLM still holds the rest
     release();
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += new TextDecoder().decode(value);
-    }
+    const text = await readToEnd(reader, first);
     expect(parseSSE(text).map((event) => event.type)).toEqual([
       "RUN_STARTED",
       "TEXT_MESSAGE_START",
