@@ -163,19 +163,23 @@ describe("generated bad requests", { timeout: 60_000 }, () => {
     const fields = ["threadId", "runId", "messages", "tools", "context", "state", "forwardedProps", "parentRunId", "resume"];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...fields), anyValue, async (field, value) => {
-        // an empty id is the known fault pinned below; the property keeps looking for others
-        fc.pre(!((field === "threadId" || field === "runId") && value === ""));
         await expectClean(JSON.stringify({ ...validInput(), [field]: value }));
       }),
       { numRuns: 250, ...bounded },
     );
   });
 
-  // Known fault, found by this fuzz: core accepts an empty threadId or runId and streams it in RUN_STARTED
-  // (a thread no stop/{threadId} can name). Once core refuses them at the door, drop `.fails` and the `fc.pre` above.
-  it.fails("an empty threadId or runId is refused at the door", async () => {
-    await expectClean(JSON.stringify({ ...validInput(), threadId: "" }));
-    await expectClean(JSON.stringify({ ...validInput(), runId: "" }));
+  // Found by this fuzz: core accepted an empty threadId or runId and streamed it in RUN_STARTED (a thread
+  // no stop/{threadId} can name); it is now refused at the door.
+  it("an empty threadId or runId is refused at the door", async () => {
+    for (const field of ["threadId", "runId"]) {
+      const response = await send(JSON.stringify({ ...validInput(), [field]: "" }), "application/json");
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.text)).toEqual({
+        error: "invalid_request",
+        message: `Invalid RunAgentInput: ${field} must not be empty.`,
+      });
+    }
   });
 
   it("bad messages: unknown roles, wrong content, broken tool calls and their arguments", async () => {
