@@ -55,18 +55,28 @@ function setup(options: { identity?: (request: Request) => string | undefined; o
   return { runtime, fast, held, release, afterRequests };
 }
 
-async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, needle: string, sofar = ""): Promise<string> {
+/** Reads until the text holds `needle`; fails when the stream ends first or after `ms`. */
+async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, needle: string, sofar = "", ms = 5000): Promise<string> {
   let text = sofar;
+  const deadline = Date.now() + ms;
   while (!text.includes(needle)) {
+    if (Date.now() > deadline) throw new Error(`no ${JSON.stringify(needle)} within ${ms} ms: ${text}`);
     const { value, done } = await reader.read();
-    if (done) break;
+    if (done) throw new Error(`the stream ended before ${JSON.stringify(needle)}: ${text}`);
     text += new TextDecoder().decode(value);
   }
   return text;
 }
 
-async function readAll(reader: ReadableStreamDefaultReader<Uint8Array>, sofar = ""): Promise<string> {
-  return readUntil(reader, "\u0000never", sofar);
+/** Reads to the end of the stream (bounded by `ms`). */
+async function readAll(reader: ReadableStreamDefaultReader<Uint8Array>, sofar = "", ms = 5000): Promise<string> {
+  let text = sofar;
+  const deadline = Date.now() + ms;
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    if (Date.now() > deadline) throw new Error(`the stream did not end within ${ms} ms: ${text}`);
+    text += new TextDecoder().decode(next.value);
+  }
+  return text;
 }
 
 const connect = (handler: (r: Request) => Promise<Response>, threadId: string, headers: Record<string, string> = {}) =>
