@@ -49,9 +49,20 @@ describe("AnthropicAdapter", () => {
     expect(fake.bodies().at(-1)).not.toHaveProperty("temperature");
     expect(fake.bodies().at(-1)).not.toHaveProperty("top_p");
 
-    await collect(request({ parameters: { temperature: 0, topP: 0.5 } }), adapter({ apiVersion: "2023-06-01" }));
-    expect(fake.bodies().at(-1)).toMatchObject({ temperature: 0, top_p: 0.5 });
+    await collect(request({ parameters: { temperature: 0 } }), adapter({ apiVersion: "2023-06-01" }));
+    expect(fake.bodies().at(-1)).toMatchObject({ temperature: 0 });
     expect(fake.requests.at(-1)!.headers["anthropic-version"]).toBe("2023-06-01");
+  });
+
+  it("sends temperature or top_p under 2023-06-01, never both (current models refuse the two together)", async () => {
+    const old = adapter({ apiVersion: "2023-06-01" });
+    fake.enqueue(textAnswer("ok"), textAnswer("ok"));
+    await collect(request({ parameters: { temperature: 0, topP: 0.5 } }), old);
+    expect(fake.bodies().at(-1)).toMatchObject({ temperature: 0 });
+    expect(fake.bodies().at(-1)).not.toHaveProperty("top_p");
+    await collect(request({ parameters: { topP: 0.5 } }), old);
+    expect(fake.bodies().at(-1)).toMatchObject({ top_p: 0.5 });
+    expect(fake.bodies().at(-1)).not.toHaveProperty("temperature");
   });
 
   it("streams text, thinking as reasoning, fragmented parallel tool_use blocks and usage", async () => {
