@@ -1,7 +1,16 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigurationError, ProviderError, type AdapterPart, type AdapterRequest } from "@copilot-runtime/protocol";
-import { adapterRequest, collectParts, createFakeAnthropic, httpError, textAnswer, type FakeAnthropic } from "@copilot-runtime/testing";
+import {
+  adapterRequest,
+  collectParts,
+  createFakeAnthropic,
+  FIXTURES,
+  httpError,
+  replayFixture,
+  textAnswer,
+  type FakeAnthropic,
+} from "@copilot-runtime/testing";
 import { AnthropicAdapter, type AnthropicAdapterOptions } from "./anthropic-adapter.js";
 
 let fake: FakeAnthropic;
@@ -49,9 +58,20 @@ describe("AnthropicAdapter", () => {
     expect(fake.bodies().at(-1)).not.toHaveProperty("temperature");
     expect(fake.bodies().at(-1)).not.toHaveProperty("top_p");
 
-    await collect(request({ parameters: { temperature: 0, topP: 0.5 } }), adapter({ apiVersion: "2023-06-01" }));
-    expect(fake.bodies().at(-1)).toMatchObject({ temperature: 0, top_p: 0.5 });
+    await collect(request({ parameters: { temperature: 0 } }), adapter({ apiVersion: "2023-06-01" }));
+    expect(fake.bodies().at(-1)).toMatchObject({ temperature: 0 });
     expect(fake.requests.at(-1)!.headers["anthropic-version"]).toBe("2023-06-01");
+  });
+
+  it("sends temperature or top_p under 2023-06-01, never both (current models refuse the two together)", async () => {
+    const old = adapter({ apiVersion: "2023-06-01" });
+    fake.enqueue(textAnswer("ok"), textAnswer("ok"));
+    await collect(request({ parameters: { temperature: 0, topP: 0.5 } }), old);
+    expect(fake.bodies().at(-1)).toMatchObject({ temperature: 0 });
+    expect(fake.bodies().at(-1)).not.toHaveProperty("top_p");
+    await collect(request({ parameters: { topP: 0.5 } }), old);
+    expect(fake.bodies().at(-1)).toMatchObject({ top_p: 0.5 });
+    expect(fake.bodies().at(-1)).not.toHaveProperty("temperature");
   });
 
   it("streams text, thinking as reasoning, fragmented parallel tool_use blocks and usage", async () => {
@@ -178,5 +198,34 @@ describe("AnthropicAdapter", () => {
     } finally {
       for (const [name, value] of Object.entries(saved)) if (value !== undefined) process.env[name] = value;
     }
+  });
+});
+
+describe("AnthropicAdapter on the documented streams (replayed fixtures)", () => {
+  it("streams the docs' basic response: text, usage and the stop reason", async () => {
+    fake.enqueue(replayFixture(FIXTURES.anthropicText));
+    expect(await collect(request())).toEqual([
+      { type: "text-delta", delta: "Hello" },
+      { type: "text-delta", delta: "!" },
+      { type: "usage", usage: { inputTokens: 25, outputTokens: 15, totalTokens: 40 } },
+      { type: "finish", reason: "stop" },
+    ]);
+  });
+
+  it("streams the docs' tool use response: text, then get_weather with its input in fragments", async () => {
+    fake.enqueue(replayFixture(FIXTURES.anthropicToolUse));
+    const parts = await collect(request());
+    const id = "toolu_01T1x1fJ34qAmk2tNTrN7Up6";
+    const text = parts.flatMap((p) => (p.type === "text-delta" ? [p.delta] : [])).join("");
+    expect(text).toBe("Okay, let's check the weather for San Francisco, CA:");
+    const args = parts.flatMap((p) => (p.type === "tool-call-delta" && p.toolCallId === id ? [p.argsDelta] : []));
+    expect(args).toHaveLength(8);
+    expect(JSON.parse(args.join(""))).toEqual({ location: "San Francisco, CA", unit: "fahrenheit" });
+    expect(parts.filter((p) => p.type !== "text-delta" && p.type !== "tool-call-delta")).toEqual([
+      { type: "tool-call-start", toolCallId: id, toolName: "get_weather" },
+      { type: "tool-call-end", toolCallId: id },
+      { type: "usage", usage: { inputTokens: 472, outputTokens: 89, totalTokens: 561 } },
+      { type: "finish", reason: "tool_calls" },
+    ]);
   });
 });

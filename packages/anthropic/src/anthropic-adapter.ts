@@ -24,7 +24,8 @@ export interface AnthropicAdapterOptions {
   /**
    * The `anthropic-version` to send. Default: the SDK's own (2026-10-21 for
    * `@anthropic-ai/sdk` 1.x, 2023-06-01 for 0.x). API version 2026-10-21
-   * rejects `temperature` and `top_p`, so they are only sent under 2023-06-01.
+   * rejects `temperature` and `top_p`, so they are only sent under 2023-06-01,
+   * and never together (current models refuse both): `temperature` wins.
    */
   apiVersion?: string;
   /**
@@ -39,6 +40,8 @@ const SAMPLING_REMOVED_IN = "2026-10-21";
 
 /** The model parameters sent under API 2023-06-01. */
 const SAMPLING_PARAMETERS = { temperature: "temperature", topP: "top_p", stop: "stop_sequences" } as const;
+/** The same without `top_p`: current models refuse `temperature` and `top_p` together, and `temperature` wins. */
+const TEMPERATURE_AND_STOP = { temperature: "temperature", stop: "stop_sequences" } as const;
 /** The model parameters sent under later API versions, which have no `temperature` and `top_p`. */
 const STOP_ONLY = { stop: "stop_sequences" } as const;
 
@@ -83,6 +86,12 @@ export class AnthropicAdapter implements ServiceAdapter {
     return this.apiVersion < SAMPLING_REMOVED_IN;
   }
 
+  /** The model parameters this API version takes for a request. */
+  private samplingParameterNames(parameters: AdapterRequest["parameters"]) {
+    if (!this.acceptsSampling) return STOP_ONLY;
+    return parameters.temperature != null ? TEMPERATURE_AND_STOP : SAMPLING_PARAMETERS;
+  }
+
   /**
    * The client; the default one is made on first use. (The SDK finds out that
    * it has no key only when it sends, see `toProviderError`.)
@@ -101,7 +110,7 @@ export class AnthropicAdapter implements ServiceAdapter {
       max_tokens: parameters.maxTokens ?? this.options.maxTokens ?? 4096,
       messages,
       stream: true,
-      ...providerParameters(parameters, this.acceptsSampling ? SAMPLING_PARAMETERS : STOP_ONLY),
+      ...providerParameters(parameters, this.samplingParameterNames(parameters)),
     };
     if (system.length > 0) {
       if (caching) markLastBlock(system);

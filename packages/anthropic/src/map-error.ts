@@ -7,6 +7,7 @@ import {
   missingApiKeyError,
   parseRetryAfter,
   providerErrorCodeForStatus,
+  redactErrorSecrets,
   redactSecrets,
   type ProviderErrorCode,
 } from "@copilot-runtime/protocol";
@@ -48,6 +49,8 @@ interface AnthropicErrorShape {
 export function toProviderError(error: unknown, apiKey?: string | null): unknown {
   if (error instanceof CopilotRuntimeError || isAbortError(error)) return error;
   if (error instanceof Anthropic.APIUserAbortError) return abortError(error);
+  // the SDK's error is kept as `cause`: its message and body may echo the key
+  redactErrorSecrets(error, [apiKey]);
   if (error instanceof Anthropic.APIConnectionTimeoutError) {
     return new ProviderError("timeout", "The Anthropic API timed out.", { provider: "anthropic", cause: error });
   }

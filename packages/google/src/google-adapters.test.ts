@@ -6,7 +6,10 @@ import {
   adapterRequest,
   collectParts,
   createFakeGemini,
+  FIXTURES,
   httpError,
+  readFixture,
+  replayFixture,
   textAnswer,
   toolCallAnswer,
   type FakeGemini,
@@ -193,5 +196,36 @@ describe("a missing SDK package", () => {
       message: "GoogleGenAIAdapter needs the @google/not-installed-sdk package: npm i @google/not-installed-sdk",
     });
     expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+});
+
+describe.each(bindings)("%s on streams Google recorded (replayed fixtures, CRLF framing)", (_name, make) => {
+  it("streams a six-frame text answer", async () => {
+    fake.enqueue(replayFixture(FIXTURES.geminiText));
+    const parts = await collect(make());
+    const expected = [...readFixture(FIXTURES.geminiText).matchAll(/^data: (.*)\r$/gm)]
+      .map(
+        (match) =>
+          (JSON.parse(match[1]!) as { candidates: { content: { parts: { text: string }[] } }[] }).candidates[0]!.content.parts[0]!.text,
+      )
+      .join("");
+    expect(expected).toMatch(/^\*\*Cats:\*\*/);
+    expect(parts.flatMap((p) => (p.type === "text-delta" ? [p.delta] : [])).join("")).toBe(expected);
+    expect(parts.filter((p) => p.type === "text-delta")).toHaveLength(6);
+    expect(parts.at(-1)).toEqual({ type: "finish", reason: "stop" });
+  });
+
+  it("streams a whole function call (no id, finishReason STOP) as one tool call", async () => {
+    fake.enqueue(replayFixture(FIXTURES.geminiFunctionCall));
+    const parts = await collect(make());
+    const [start] = parts.filter((p) => p.type === "tool-call-start");
+    expect(start).toMatchObject({ toolName: "getTemperature" });
+    const id = (start as { toolCallId: string }).toolCallId;
+    expect(parts).toEqual([
+      { type: "tool-call-start", toolCallId: id, toolName: "getTemperature" },
+      { type: "tool-call-delta", toolCallId: id, argsDelta: '{"city":"San Jose"}' },
+      { type: "tool-call-end", toolCallId: id },
+      { type: "finish", reason: "tool_calls" },
+    ]);
   });
 });

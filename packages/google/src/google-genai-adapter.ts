@@ -14,6 +14,11 @@ const GENAI: GeminiBinding<GoogleGenAI> = {
     const sdk = await importOptionalSdk("@google/genai", "GoogleGenAIAdapter", () => import("@google/genai"));
     return new sdk.GoogleGenAI({ apiKey });
   },
+  // `GoogleGenAI` keeps its key in a private field: read only to redact it from errors
+  apiKeyOf(client) {
+    const apiKey = (client as unknown as { apiKey?: unknown }).apiKey;
+    return typeof apiKey === "string" ? apiKey : undefined;
+  },
   generate: (client, model, request, signal) =>
     client.models.generateContentStream({
       model,

@@ -4,6 +4,7 @@ import {
   abortError,
   isAbortError,
   providerErrorCodeForStatus,
+  redactErrorSecrets,
   redactSecrets,
   type ProviderErrorCode,
 } from "@copilot-runtime/protocol";
@@ -74,6 +75,7 @@ function build(
 
 /** An `{"error": …}` chunk in the middle of a stream. */
 export function streamChunkError(error: GeminiErrorObject, apiKey?: string): ProviderError {
+  redactErrorSecrets(error, [apiKey]);
   return build(undefined, error, error.message ?? "error chunk", `mid-stream${error.status ? ` ${error.status}` : ""}`, error, apiKey);
 }
 
@@ -93,6 +95,8 @@ export function toProviderError(error: unknown, apiKey?: string): unknown {
     constructor?: { name?: string };
   };
   if (e.constructor?.name === "GoogleGenerativeAIAbortError") return abortError(error);
+  // the SDK's error is kept as `cause`: its message (the error body) may echo the key, in part or whole
+  redactErrorSecrets(error, [apiKey]);
   const message = typeof e.message === "string" ? e.message : String(error);
   const status = typeof e.status === "number" ? e.status : undefined;
   if (status === undefined && /fetch failed|ECONNREFUSED|ENOTFOUND|socket hang up|terminated/i.test(message)) {

@@ -2,7 +2,8 @@ import { AIMessage, AIMessageChunk, HumanMessage, SystemMessage, ToolMessage } f
 import { StringOutputParser } from "@langchain/core/output_parsers";
 import { describe, expect, it } from "vitest";
 import { ConfigurationError, ProviderError, type AdapterPart, type AdapterRequest } from "@copilot-runtime/protocol";
-import { adapterRequest, collectParts } from "@copilot-runtime/testing";
+import { ChatOpenAI } from "@langchain/openai";
+import { adapterRequest, collectParts, createFakeOpenAI, FIXTURES, replayFixture } from "@copilot-runtime/testing";
 import { LangChainAdapter, type ChainFnParameters, type ChainFnResult } from "./langchain-adapter.js";
 import { toLangChainMessages } from "./convert-messages.js";
 import { FragmentStreamingModel } from "./test-models.js";
@@ -193,5 +194,36 @@ describe("toLangChainMessages", () => {
     const tool = messages[4] as ToolMessage;
     expect(tool.tool_call_id).toBe("c1");
     expect(tool.content).toBe("sunny");
+  });
+});
+
+describe("LangChainAdapter with a real ChatOpenAI on OpenAI's documented streams (replayed fixtures)", () => {
+  it("yields the text of the API reference's example and the tool call of the function calling guide", async () => {
+    const fake = await createFakeOpenAI();
+    const adapter = new LangChainAdapter({
+      chainFn: ({ messages, tools, signal }) =>
+        new ChatOpenAI({ model: "gpt-4o-mini", apiKey: "sk-test", configuration: { baseURL: fake.baseURL }, maxRetries: 0 })
+          .bindTools(tools)
+          .stream(messages, { signal }),
+    });
+    try {
+      fake.enqueue(replayFixture(FIXTURES.openaiChatText), replayFixture(FIXTURES.openaiChatToolCall));
+      expect(await collectParts(adapter, request())).toEqual([
+        { type: "text-delta", delta: "Hello" },
+        { type: "finish", reason: "stop" },
+      ]);
+      const parts = await collectParts(adapter, request());
+      const id = "call_DdmO9pD3xa9XTPNJ32zg2hcA";
+      expect(parts.filter((p) => p.type !== "tool-call-delta")).toEqual([
+        { type: "tool-call-start", toolCallId: id, toolName: "get_weather" },
+        { type: "tool-call-end", toolCallId: id },
+        { type: "finish", reason: "tool_calls" },
+      ]);
+      const args = parts.flatMap((p) => (p.type === "tool-call-delta" ? [p.argsDelta] : []));
+      expect(JSON.parse(args.join(""))).toEqual({ location: "Paris, France" });
+      expect(fake.rejections).toEqual([]);
+    } finally {
+      await fake.close();
+    }
   });
 });

@@ -3,6 +3,7 @@ import {
   ProviderError,
   isAbortError,
   providerErrorCodeForStatus,
+  redactErrorSecrets,
   redactSecrets,
   type ProviderErrorCode,
 } from "@copilot-runtime/protocol";
@@ -27,6 +28,8 @@ interface ChainErrorShape {
  */
 export function toProviderError(error: unknown): unknown {
   if (error instanceof CopilotRuntimeError || isAbortError(error)) return error;
+  // the error is kept as `cause`: a provider SDK's message and body under the chain may echo the key
+  redactErrorSecrets(error);
   const e = (error ?? {}) as ChainErrorShape;
   const kind = e.constructor?.name ?? "";
   // the provider SDK under the chain could not be reached (e.g. the openai SDK's APIConnectionError)

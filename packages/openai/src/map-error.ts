@@ -5,6 +5,7 @@ import {
   isAbortError,
   parseRetryAfter,
   providerErrorCodeForStatus,
+  redactErrorSecrets,
   redactSecrets,
 } from "@copilot-runtime/protocol";
 import OpenAI from "openai";
@@ -49,8 +50,10 @@ export function toProviderError(error: unknown, apiKey?: string | null): unknown
   if (error instanceof CopilotRuntimeError || isAbortError(error)) return error;
   const kind = kindOf(error);
   if (kind === "APIUserAbortError") return abortError(error);
-  const e = (error ?? {}) as OpenAIErrorShape;
   const secrets = [apiKey];
+  // the SDK's error is kept as `cause`: its message and body echo the key (401 "Incorrect API key provided: sk-…")
+  redactErrorSecrets(error, secrets);
+  const e = (error ?? {}) as OpenAIErrorShape;
   if (kind === "APIConnectionTimeoutError") {
     return new ProviderError("timeout", "The OpenAI API timed out.", { provider: "openai", cause: error });
   }

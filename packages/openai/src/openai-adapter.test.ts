@@ -5,7 +5,9 @@ import {
   adapterRequest,
   collectParts,
   createFakeOpenAI,
+  FIXTURES,
   httpError,
+  replayFixture,
   startServer,
   textAnswer,
   toolCallAnswer,
@@ -243,5 +245,29 @@ describe("OpenAIAdapter retries", () => {
     expect(fake.requests.length - once).toBe(1);
     fake.respond(() => ({ kind: "error", status: 500 }));
     await collect(request()).catch(() => undefined); // drain the queued answer
+  });
+});
+
+describe("OpenAIAdapter on the documented streams (replayed fixtures)", () => {
+  it("streams the API reference's chunk example: text and the finish reason", async () => {
+    fake.enqueue(replayFixture(FIXTURES.openaiChatText));
+    expect(await collect(request())).toEqual([
+      { type: "text-delta", delta: "Hello" },
+      { type: "finish", reason: "stop" },
+    ]);
+  });
+
+  it("streams the function calling guide's tool call, whose later fragments carry null ids and names", async () => {
+    fake.enqueue(replayFixture(FIXTURES.openaiChatToolCall));
+    const parts = await collect(request());
+    const id = "call_DdmO9pD3xa9XTPNJ32zg2hcA";
+    expect(parts.filter((p) => p.type !== "tool-call-delta")).toEqual([
+      { type: "tool-call-start", toolCallId: id, toolName: "get_weather" },
+      { type: "tool-call-end", toolCallId: id },
+      { type: "finish", reason: "tool_calls" },
+    ]);
+    const args = parts.flatMap((p) => (p.type === "tool-call-delta" && p.toolCallId === id ? [p.argsDelta] : []));
+    expect(args).toHaveLength(7);
+    expect(JSON.parse(args.join(""))).toEqual({ location: "Paris, France" });
   });
 });

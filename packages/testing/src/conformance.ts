@@ -2,17 +2,35 @@
 // real @ag-ui/client, against the adapter's fake provider server, with the
 // adapter's real vendor SDK. Import it from "@copilot-runtime/testing/conformance"
 // inside a vitest test file.
+import { inspect } from "node:util";
 import { HttpAgent } from "@ag-ui/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EventType, type ActionDefinition, type BaseEvent, type Message, type ServiceAdapter } from "@copilot-runtime/protocol";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import {
+  EventType,
+  type ActionDefinition,
+  type BaseEvent,
+  type CopilotRuntimeMiddleware,
+  type ErrorReport,
+  type Message,
+  type ServiceAdapter,
+} from "@copilot-runtime/protocol";
 import { eventsOfType } from "./collect-events.js";
 import { verifyEvents } from "./verify-events.js";
 import type { FakeProvider } from "./fake-provider.js";
-import { textAnswer, toolCallAnswer } from "./fake-script.js";
+import { textAnswer, toolCallAnswer, type FakeScript } from "./fake-script.js";
+import { echoedKey } from "./request-rules.js";
 
 /** What the suite needs of `CopilotRuntime` (injected, so this package does not depend on core). */
 export interface RuntimeLike {
   handler(options: { serviceAdapter: ServiceAdapter; basePath?: string }): (request: Request) => Promise<Response>;
+}
+
+/** The `CopilotRuntime` options the suite sets. */
+export interface ConformanceRuntimeOptions {
+  actions: ActionDefinition[];
+  providerTimeoutMs: number;
+  onError?: (report: ErrorReport) => void;
+  middleware?: CopilotRuntimeMiddleware;
 }
 
 export interface AdapterConformanceOptions<F extends FakeProvider> {
@@ -23,12 +41,18 @@ export interface AdapterConformanceOptions<F extends FakeProvider> {
   /** The adapter under test, with its real SDK client pointed at the fake (retries off). */
   createAdapter: (fake: F, apiKey: string) => ServiceAdapter;
   /** `(options) => new CopilotRuntime(options)` from `@copilot-runtime/core`. */
-  createRuntime: (options: { actions: ActionDefinition[]; providerTimeoutMs: number }) => RuntimeLike;
+  createRuntime: (options: ConformanceRuntimeOptions) => RuntimeLike;
   /** Whether `temperature` reaches this provider (false where its API removed the parameter). Default true. */
   sendsTemperature?: boolean;
+  /** The API key the adapter is given, shaped like the provider's keys. Default `sk-conformance-SECRET-0123456789-TAIL`. */
+  apiKey?: string;
 }
 
-const API_KEY = "sk-conformance-SECRET-0123456789";
+const DEFAULT_API_KEY = "sk-conformance-SECRET-0123456789-TAIL";
+const CONSOLE_METHODS = ["log", "info", "warn", "error", "debug", "trace"] as const;
+
+/** Everything a host could log of a value: `inspect` shows an error's message, stack, own fields and `cause` chain. */
+const everything = (value: unknown) => inspect(value, { depth: 12, breakLength: Infinity, showHidden: false });
 /** The stall timeout of the runtime the stall test uses (short, so the test is quick). */
 const STALL_TIMEOUT_MS = 400;
 /** The stall timeout of every other test's runtime: long, so a slow machine does not fail them. */
@@ -57,6 +81,7 @@ interface RunOutcome {
 
 /** Registers the conformance suite for one adapter binding (call it at the top level of a test file). */
 export function describeAdapterConformance<F extends FakeProvider>(options: AdapterConformanceOptions<F>): void {
+  const API_KEY = options.apiKey ?? DEFAULT_API_KEY;
   describe(`${options.name} conformance`, () => {
     let fake: F;
     let handler: (request: Request) => Promise<Response>;
@@ -213,6 +238,53 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
         expect(errors[0]?.code, errorCase.name).toBe(errorCase.code);
         expect(errors[0]?.message).not.toContain("SECRET");
         expect(errors[0]?.message).not.toContain(API_KEY);
+      }
+    });
+
+    it("never lets the API key reach the client, the console, onError or onAfterRequest", async () => {
+      const reported: unknown[] = [];
+      const after: unknown[] = [];
+      const logged: unknown[][] = [];
+      const spies = CONSOLE_METHODS.map((method) =>
+        vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void logged.push(args)),
+      );
+      const leakHandler = options
+        .createRuntime({
+          actions,
+          providerTimeoutMs: PROVIDER_TIMEOUT_MS,
+          onError: (report) => void reported.push(report),
+          middleware: { onAfterRequest: (payload) => void after.push(payload) },
+        })
+        .handler({ serviceAdapter: options.createAdapter(fake, API_KEY), basePath: "/api/copilotkit" });
+      // every HTTP error the provider is known for (its auth errors echo the key), a failure mid-stream, and an answer
+      const scripts: FakeScript[] = [
+        ...fake.errorCases.map((errorCase) => errorCase.script),
+        textAnswer("This answer breaks off", { errorAfter: 2 }),
+        toolCallAnswer([{ name: "sayHello", arguments: { arg: "Ada" } }]),
+        textAnswer("I greeted Ada."),
+      ];
+      const streams: BaseEvent[][] = [];
+      try {
+        fake.enqueue(...scripts);
+        for (let i = 0; i < scripts.length - 1; i++) {
+          streams.push((await run(agentWith([user(`Greet Ada, attempt ${i}`)], () => leakHandler))).events);
+        }
+        await waitFor(() => (after.length >= streams.length ? true : undefined));
+      } finally {
+        for (const spy of spies) spy.mockRestore();
+      }
+      expect(streams.filter((events) => events.at(-1)?.type === "RUN_ERROR")).toHaveLength(fake.errorCases.length + 1);
+      expect(reported.length).toBeGreaterThan(0);
+      const places: [string, string][] = [
+        ["the client's streams", everything(streams)],
+        ["console output", everything(logged)],
+        ["onError reports", everything(reported)],
+        ["onAfterRequest payloads", everything(after)],
+      ];
+      for (const [place, text] of places) {
+        expect(text, place).not.toContain(API_KEY);
+        expect(text, place).not.toContain(echoedKey(API_KEY));
+        expect(text, place).not.toContain(API_KEY.slice(0, 8));
       }
     });
 

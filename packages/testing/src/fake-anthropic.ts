@@ -1,6 +1,16 @@
 import { contentText } from "@copilot-runtime/protocol";
-import { createFakeProvider, httpErrorCases, type FakeProvider, type RequestSummary, type WireFormat } from "./fake-provider.js";
+import { anthropicRequestRules } from "./anthropic-request-rules.js";
+import {
+  createFakeProvider,
+  httpErrorCases,
+  type FakeProvider,
+  type FakeProviderOptions,
+  type RequestSummary,
+  type WireFormat,
+} from "./fake-provider.js";
 import { argsText, NO_USAGE, scriptUsage, splitArgs, splitText, type FakeStreamScript } from "./fake-script.js";
+import { bearerToken, header } from "./fake-request.js";
+import { echoedKey, type Violation } from "./request-rules.js";
 
 export interface AnthropicRequestBody {
   model: string;
@@ -15,7 +25,7 @@ export interface AnthropicRequestBody {
 
 const ERROR_TYPES: Record<number, [string, string]> = {
   400: ["invalid_request_error", "messages: text content blocks must be non-empty"],
-  401: ["authentication_error", "invalid x-api-key"],
+  401: ["authentication_error", "x-api-key header is required"],
   403: ["permission_error", "Your API key does not have permission to use the specified resource."],
   404: ["not_found_error", "model: claude-x"],
   413: ["request_too_large", "Request exceeds the maximum allowed number of bytes."],
@@ -24,10 +34,25 @@ const ERROR_TYPES: Record<number, [string, string]> = {
   529: ["overloaded_error", "Overloaded"],
 };
 
-/** Anthropic's error body for a status. */
-export function anthropicErrorBody(status: number): { type: "error"; error: { type: string; message: string }; request_id: string } {
-  const [type, message] = ERROR_TYPES[status] ?? ["api_error", `Error ${status}`];
+/** The auth errors for a request that carried `key`, echoing its first 8 and last 4 characters (the real API says less). */
+const KEY_ERRORS: Record<number, (echo: string) => [string, string]> = {
+  401: (echo) => ["authentication_error", `invalid x-api-key: ${echo}`],
+  403: (echo) => ["permission_error", `Your API key ${echo} does not have permission to use the specified resource.`],
+};
+
+/** Anthropic's error body. */
+export type AnthropicErrorBody = { type: "error"; error: { type: string; message: string }; request_id: string };
+
+/** Anthropic's error body for a status; 401 and 403 echo part of `key`, the key the request carried. */
+export function anthropicErrorBody(status: number, key?: string): AnthropicErrorBody {
+  const keyError = key !== undefined ? KEY_ERRORS[status]?.(echoedKey(key)) : undefined;
+  const [type, message] = keyError ?? ERROR_TYPES[status] ?? ["api_error", `Error ${status}`];
   return { type: "error", error: { type, message }, request_id: "req_fake" };
+}
+
+/** Anthropic's 400 for a refused request. */
+export function anthropicInvalidRequestBody(violation: Violation): AnthropicErrorBody {
+  return { type: "error", error: { type: "invalid_request_error", message: violation.message }, request_id: "req_fake" };
 }
 
 const frame = (data: { type: string; [key: string]: unknown }) => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -125,8 +150,11 @@ const anthropicWire: WireFormat<AnthropicRequestBody> = {
   provider: "anthropic",
   matches: (request) => request.method === "POST" && request.path.split("?")[0] === "/v1/messages",
   isStreaming: (body) => body?.stream === true,
-  // Anthropic 1.x clients send `Authorization: Bearer`, 0.x clients `x-api-key`: either will do.
-  authorized: (request) => request.headers["x-api-key"] !== undefined || request.headers.authorization !== undefined,
+  // Anthropic 1.x clients send `Authorization: Bearer`, 0.x clients `x-api-key`: either will do (x-api-key wins).
+  credential: (request) => header(request, "x-api-key") ?? bearerToken(request),
+  requiresKey: true,
+  rules: anthropicRequestRules,
+  invalidRequestBody: anthropicInvalidRequestBody,
   frames: (script) => anthropicStreamFrames(script),
   errorFrame: frame({ type: "error", error: { type: "overloaded_error", message: "Overloaded" } }),
   // the SDK ignores frames without an `event:` line, so a broken one carries it
@@ -173,10 +201,11 @@ export interface FakeAnthropic extends FakeProvider {
  * A fake Anthropic server on 127.0.0.1 speaking the Messages streaming format:
  * every frame with its `event:` line, text, `thinking`, parallel `tool_use`
  * blocks with `input_json_delta` fragments, usage, `event: error` mid-stream,
- * and the real error bodies (401, 429, 529, ...).
+ * and the real error bodies (401, 429, 529, ...). It refuses what the real API
+ * refuses (`anthropicRequestRules`) unless `validate: false`.
  */
-export async function createFakeAnthropic(): Promise<FakeAnthropic> {
-  const fake = await createFakeProvider(anthropicWire);
+export async function createFakeAnthropic(options: FakeProviderOptions = {}): Promise<FakeAnthropic> {
+  const fake = await createFakeProvider(anthropicWire, options);
   return Object.assign(fake, {
     baseURL: fake.url,
     bodies: () => fake.requests.filter((request) => anthropicWire.matches(request)).map((request) => request.body as AnthropicRequestBody),

@@ -1,6 +1,16 @@
-import { createFakeProvider, httpErrorCases, type FakeProvider, type RequestSummary, type WireFormat } from "./fake-provider.js";
+import {
+  createFakeProvider,
+  httpErrorCases,
+  type FakeProvider,
+  type FakeProviderOptions,
+  type RequestSummary,
+  type WireFormat,
+} from "./fake-provider.js";
 import { NO_USAGE, scriptUsage, splitText, type FakeStreamScript } from "./fake-script.js";
+import { geminiRequestRules } from "./gemini-request-rules.js";
 import type { RecordedRequest } from "./http-server.js";
+import { header } from "./fake-request.js";
+import { echoedKey, type Violation } from "./request-rules.js";
 
 interface GeminiPart {
   text?: string;
@@ -34,9 +44,23 @@ const STATUS_NAMES: Record<number, [string, string]> = {
   503: ["UNAVAILABLE", "The model is overloaded. Please try again later."],
 };
 
-/** Gemini's error body for a status (400 is the invalid-API-key answer). */
-export function geminiErrorBody(status: number): { error: { code: number; message: string; status: string; details?: unknown[] } } {
-  const [name, message] = STATUS_NAMES[status] ?? ["UNKNOWN", `Error ${status}`];
+/** Gemini's error body. */
+export type GeminiErrorBody = { error: { code: number; message: string; status: string; details?: unknown[] } };
+
+/**
+ * The auth errors for a request that carried `key`: 400 API_KEY_INVALID with part of it
+ * (first 8 and last 4 characters; the real message says no more than "API key not valid"),
+ * 403 with all of it, as Google's "Consumer 'api_key:…' has been suspended" does.
+ */
+const KEY_MESSAGES: Record<number, (key: string) => string> = {
+  400: (key) => `API key not valid. Please pass a valid API key. (key: ${echoedKey(key)})`,
+  403: (key) => `Permission denied: Consumer 'api_key:${key}' has been suspended.`,
+};
+
+/** Gemini's error body for a status (400 is the invalid-API-key answer); 400 and 403 echo `key`, the key the request carried. */
+export function geminiErrorBody(status: number, key?: string): GeminiErrorBody {
+  const [name, fallback] = STATUS_NAMES[status] ?? ["UNKNOWN", `Error ${status}`];
+  const message = (key !== undefined ? KEY_MESSAGES[status]?.(key) : undefined) ?? fallback;
   const details =
     status === 400
       ? [
@@ -52,6 +76,25 @@ export function geminiErrorBody(status: number): { error: { code: number; messag
         : undefined;
   return { error: { code: status, message, status: name, ...(details ? { details } : {}) } };
 }
+
+/** Gemini's 400 for a refused request. */
+export function geminiInvalidRequestBody(violation: Violation): GeminiErrorBody {
+  return {
+    error: {
+      code: 400,
+      message: violation.message,
+      status: "INVALID_ARGUMENT",
+      ...(violation.details ? { details: violation.details } : {}),
+    },
+  };
+}
+
+/**
+ * The Gemini API ends each SSE frame with CRLF CRLF (`data: {…}\r\n\r\n`): Google's recorded
+ * streams (fixtures/README.md) are framed so, and `@google/generative-ai`'s first parser
+ * only knew `\r\n`. Both SDKs also accept `\n\n`.
+ */
+export const GEMINI_FRAME_END = "\r\n\r\n";
 
 const PATH = /^\/(v1|v1beta|v1alpha)\/models\/([^/:]+):(streamGenerateContent|generateContent)$/;
 let counter = 0;
@@ -96,7 +139,7 @@ export function geminiStreamFrames(script: FakeStreamScript): string[] {
     Object.assign(last.candidates[0]!, { finishReason });
     last.usageMetadata = response([], script, final).usageMetadata;
   }
-  return frames.map((data) => `data: ${JSON.stringify(data)}\n\n`);
+  return frames.map((data) => `data: ${JSON.stringify(data)}${GEMINI_FRAME_END}`);
 }
 
 function summarize(body: GeminiRequestBody): RequestSummary {
@@ -136,9 +179,15 @@ const geminiWire: WireFormat<GeminiRequestBody> = {
   provider: "google",
   matches: (request) => request.method === "POST" && PATH.test(pathOf(request)),
   isStreaming: (_body, request) => pathOf(request).endsWith(":streamGenerateContent"),
-  authorized: (request) => request.headers["x-goog-api-key"] !== undefined || /[?&]key=/.test(request.path),
+  credential: (request) => header(request, "x-goog-api-key") ?? new URL(request.path, "http://fake").searchParams.get("key") ?? undefined,
+  requiresKey: true,
+  missingKeyStatus: 403,
+  invalidKeyStatus: 400,
+  rules: geminiRequestRules,
+  invalidRequestBody: geminiInvalidRequestBody,
   frames: (script) => geminiStreamFrames(script),
-  errorFrame: `data: ${JSON.stringify(geminiErrorBody(500))}\n\n`,
+  errorFrame: `data: ${JSON.stringify(geminiErrorBody(500))}${GEMINI_FRAME_END}`,
+  malformedFrame: `data: {not json${GEMINI_FRAME_END}`,
   json(script) {
     const usage = scriptUsage(script) ?? NO_USAGE;
     const parts: GeminiPart[] = [];
@@ -173,13 +222,14 @@ export interface FakeGemini extends FakeProvider {
 
 /**
  * A fake Gemini API server on 127.0.0.1:
- * `/v1beta/models/{model}:streamGenerateContent?alt=sse` with data-only frames,
+ * `/v1beta/models/{model}:streamGenerateContent?alt=sse` with data-only frames ending in CRLF CRLF,
  * function calls whole and without ids, cumulative usage, `{"error": …}`
  * chunks mid-stream, and the real error bodies (400 API_KEY_INVALID, 429, 503).
- * Both `@google/genai` and `@google/generative-ai` talk to it.
+ * Both `@google/genai` and `@google/generative-ai` talk to it. It refuses what
+ * the real API refuses (`geminiRequestRules`) unless `validate: false`.
  */
-export async function createFakeGemini(): Promise<FakeGemini> {
-  const fake = await createFakeProvider(geminiWire);
+export async function createFakeGemini(options: FakeProviderOptions = {}): Promise<FakeGemini> {
+  const fake = await createFakeProvider(geminiWire, options);
   const generation = () => fake.requests.filter((request) => geminiWire.matches(request));
   return Object.assign(fake, {
     baseURL: fake.url,

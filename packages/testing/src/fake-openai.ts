@@ -1,7 +1,10 @@
 import { contentText } from "@copilot-runtime/protocol";
-import { createFakeProvider, httpErrorCases, type FakeProvider, type WireFormat } from "./fake-provider.js";
+import { createFakeProvider, httpErrorCases, type FakeProvider, type FakeProviderOptions, type WireFormat } from "./fake-provider.js";
 import type { RecordedRequest } from "./http-server.js";
 import { argsText, scriptUsage, splitArgs, splitText, type FakeStreamScript } from "./fake-script.js";
+import { openaiRequestRules } from "./openai-request-rules.js";
+import { bearerToken } from "./fake-request.js";
+import { echoedKey, type Violation } from "./request-rules.js";
 
 export interface ChatCompletionRequestBody {
   model: string;
@@ -29,10 +32,10 @@ const ERROR_BODIES: Record<number, { message: string; type: string; code: string
   400: { message: "Invalid request.", type: "invalid_request_error", code: null },
   401: {
     message:
-      "Incorrect API key provided: sk-test-***************SECRET. " +
-      "You can find your API key at https://platform.openai.com/account/api-keys.",
+      "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth " +
+      "(i.e. Authorization: Bearer YOUR_KEY). You can obtain an API key from https://platform.openai.com/account/api-keys.",
     type: "invalid_request_error",
-    code: "invalid_api_key",
+    code: null,
   },
   403: { message: "You are not allowed to sample from this model", type: "invalid_request_error", code: null },
   404: {
@@ -49,10 +52,40 @@ const ERROR_BODIES: Record<number, { message: string; type: string; code: string
   503: { message: "The engine is currently overloaded, please try again later.", type: "server_error", code: null },
 };
 
-/** OpenAI's error envelope for a status. */
-export function openaiErrorBody(status: number): { error: { message: string; type: string; param: null; code: string | null } } {
-  const known = ERROR_BODIES[status] ?? { message: `Error ${status}`, type: "server_error", code: null };
+/** The auth errors for a request that carried `key`: they echo it the way OpenAI does (first 8 and last 4 characters). */
+function keyErrorBody(status: number, key: string): { message: string; type: string; code: string | null } | undefined {
+  if (status === 401) {
+    return {
+      message: `Incorrect API key provided: ${echoedKey(key)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+      type: "invalid_request_error",
+      code: "invalid_api_key",
+    };
+  }
+  if (status === 403) {
+    return {
+      message: `The API key ${echoedKey(key)} is not allowed to sample from this model.`,
+      type: "invalid_request_error",
+      code: null,
+    };
+  }
+  return undefined;
+}
+
+/** OpenAI's error envelope for a status; 401 and 403 echo part of `key`, the key the request carried. */
+export function openaiErrorBody(
+  status: number,
+  key?: string,
+): { error: { message: string; type: string; param: string | null; code: string | null } } {
+  const known = (key !== undefined ? keyErrorBody(status, key) : undefined) ??
+    ERROR_BODIES[status] ?? { message: `Error ${status}`, type: "server_error", code: null };
   return { error: { ...known, param: null } };
+}
+
+/** OpenAI's 400 for a refused request. */
+export function openaiInvalidRequestBody(violation: Violation): ReturnType<typeof openaiErrorBody> {
+  return {
+    error: { message: violation.message, type: "invalid_request_error", param: violation.param ?? null, code: violation.code ?? null },
+  };
 }
 
 let counter = 0;
@@ -249,6 +282,10 @@ const openaiWire: WireFormat<ChatCompletionRequestBody> = {
     };
   },
   errorBody: openaiErrorBody,
+  credential: bearerToken,
+  rules: openaiRequestRules,
+  validates: (request) => !isResponsesApi(request),
+  invalidRequestBody: openaiInvalidRequestBody,
   summarize(body) {
     const toolCalls: { id?: string; name: string; args: unknown }[] = [];
     const toolResults: { id?: string; content: string }[] = [];
@@ -294,9 +331,10 @@ const openaiWire: WireFormat<ChatCompletionRequestBody> = {
  * A fake OpenAI server on 127.0.0.1 speaking the real Chat Completions
  * format: streamed text, parallel tool calls with arguments split across
  * chunks, the usage chunk, `[DONE]`, error bodies, mid-stream failures.
+ * It refuses what the real API refuses (`openaiRequestRules`) unless `validate: false`.
  */
-export async function createFakeOpenAI(): Promise<FakeOpenAI> {
-  const fake = await createFakeProvider(openaiWire);
+export async function createFakeOpenAI(options: FakeProviderOptions = {}): Promise<FakeOpenAI> {
+  const fake = await createFakeProvider(openaiWire, options);
   return Object.assign(fake, {
     baseURL: `${fake.url}/v1`,
     bodies: () =>

@@ -1,7 +1,11 @@
 import type { ServerResponse } from "node:http";
 import { providerErrorCodeForStatus, type ProviderErrorCode } from "@copilot-runtime/protocol";
-import { httpError, type FakeErrorScript, type FakeScript, type FakeStreamScript } from "./fake-script.js";
+import { readFileSync } from "node:fs";
+import { httpError, type FakeErrorScript, type FakeReplayScript, type FakeScript, type FakeStreamScript } from "./fake-script.js";
+import { fixturePath } from "./fixtures.js";
 import { sleep, startServer, type RecordedRequest } from "./http-server.js";
+import { firstViolation } from "./fake-request.js";
+import type { Rejection, RequestRule, Violation } from "./request-rules.js";
 
 /** What a provider request asked for, in provider-neutral terms (for assertions). */
 export interface RequestSummary {
@@ -56,7 +60,24 @@ export interface FakeProvider {
   readonly errorCases: FakeErrorCase[];
   /** The code the adapter must report for the mid-stream error frame. */
   readonly midStreamErrorCode: ProviderErrorCode;
+  /** Requests the fake refused as the real API would (its request rules), in order. */
+  readonly rejections: Rejection[];
   close(): Promise<void>;
+}
+
+/** Options every fake provider takes. */
+export interface FakeProviderOptions {
+  /**
+   * Refuse the requests the real API refuses (a 400 with its real error body; see
+   * the fake's request rules). Default true; false for a test that sends odd bodies on purpose.
+   */
+  validate?: boolean;
+  /**
+   * The one API key the fake accepts: any other, or none, is answered with the
+   * provider's auth error, which echoes part of the key received. Default: any key
+   * (and for OpenAI, none: the benchmark's direct client sends no key).
+   */
+  apiKey?: string;
 }
 
 /** What a wire format contributes to a fake provider. */
@@ -76,15 +97,61 @@ export interface WireFormat<Body> {
   malformedFrame?: string;
   /** The JSON answer of a non-streaming request. */
   json(script: FakeStreamScript, body: Body): unknown;
-  /** The provider's real error body for an HTTP status. */
-  errorBody(status: number): unknown;
+  /** The provider's real error body for an HTTP status; auth errors echo part of `key`, the key the request carried. */
+  errorBody(status: number, key?: string): unknown;
   summarize(body: Body): RequestSummary;
   errorCases: FakeProvider["errorCases"];
   midStreamErrorCode: ProviderErrorCode;
   /** Headers of a streamed answer. */
   streamHeaders?: Record<string, string>;
-  /** Whether the request carries credentials; a request without is answered 401. */
-  authorized?(request: RecordedRequest): boolean;
+  /** The API key a request carries. */
+  credential?(request: RecordedRequest): string | undefined;
+  /** Whether a request without a key is answered `missingKeyStatus` even when the fake has no `apiKey`. */
+  requiresKey?: boolean;
+  /** The status of a request without a key. Default 401. */
+  missingKeyStatus?: number;
+  /** The status of a request with a wrong key (`FakeProviderOptions.apiKey`). Default 401. */
+  invalidKeyStatus?: number;
+  /** The requests the real API refuses. */
+  rules?: readonly RequestRule<Body>[];
+  /** Whether the rules apply to a request (e.g. Chat Completions, not the Responses API). Default: all. */
+  validates?(request: RecordedRequest): boolean;
+  /** The provider's 400 body for a refused request. */
+  invalidRequestBody?(violation: Violation): unknown;
+}
+
+/** A stream split after each blank line (LF or CRLF), so that the pieces join back into the exact bytes. */
+function splitFrames(text: string): string[] {
+  const frames: string[] = [];
+  const separator = /\r\n\r\n|\n\n|\r\r/g;
+  let start = 0;
+  for (let match = separator.exec(text); match !== null; match = separator.exec(text)) {
+    frames.push(text.slice(start, match.index + match[0].length));
+    start = match.index + match[0].length;
+  }
+  if (start < text.length) frames.push(text.slice(start));
+  return frames;
+}
+
+function startStream(res: ServerResponse, wire: WireFormat<never>, contentType = "text/event-stream; charset=utf-8"): void {
+  res.writeHead(200, { "content-type": contentType, "cache-control": "no-cache", connection: "keep-alive", ...wire.streamHeaders });
+  res.flushHeaders();
+}
+
+async function replay(res: ServerResponse, script: FakeReplayScript, wire: WireFormat<never>): Promise<void> {
+  const frames = splitFrames(readFileSync(fixturePath(script.file), "utf8"));
+  startStream(res, wire, script.contentType);
+  for (const frame of frames) {
+    if (script.delayMs) await sleep(script.delayMs);
+    if (res.destroyed) return;
+    res.write(frame);
+  }
+  res.end();
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
 }
 
 async function streamFrames(
@@ -94,13 +161,7 @@ async function streamFrames(
   wire: WireFormat<never>,
   trailer: string,
 ): Promise<void> {
-  res.writeHead(200, {
-    "content-type": "text/event-stream; charset=utf-8",
-    "cache-control": "no-cache",
-    connection: "keep-alive",
-    ...wire.streamHeaders,
-  });
-  res.flushHeaders();
+  startStream(res, wire);
   for (let i = 0; i < frames.length; i++) {
     if (script.holdAfter === i) await (script.hold ?? new Promise<void>(() => undefined));
     if (res.destroyed) return;
@@ -121,34 +182,64 @@ async function streamFrames(
 }
 
 /** Builds a fake provider server from a wire format. */
-export async function createFakeProvider<Body>(wire: WireFormat<Body>): Promise<FakeProvider> {
+export async function createFakeProvider<Body>(wire: WireFormat<Body>, options: FakeProviderOptions = {}): Promise<FakeProvider> {
   const queue: FakeScript[] = [];
   let fallback: ((body: unknown, request: RecordedRequest) => FakeScript) | undefined;
   const requests: RecordedRequest[] = [];
   const generationRequests: RecordedRequest[] = [];
+  const rejections: Rejection[] = [];
+
+  /** The auth error for a request, if it gets one: no key, or not the one key the fake accepts. */
+  function authError(request: RecordedRequest): { status: number; key: string | undefined } | undefined {
+    if (wire.credential === undefined) return undefined;
+    const key = wire.credential(request);
+    if (key === undefined)
+      return wire.requiresKey || options.apiKey !== undefined ? { status: wire.missingKeyStatus ?? 401, key } : undefined;
+    if (options.apiKey !== undefined && key !== options.apiKey) return { status: wire.invalidKeyStatus ?? 401, key };
+    return undefined;
+  }
+
+  /** The rule the body breaks, as the fake's 400 answer. */
+  function rejection(body: Body, request: RecordedRequest): { status: number; body: unknown } | undefined {
+    if (options.validate === false || wire.rules === undefined || wire.invalidRequestBody === undefined) return undefined;
+    if (wire.validates && !wire.validates(request)) return undefined;
+    const found = firstViolation(wire.rules, body, request);
+    if (found === undefined) return undefined;
+    rejections.push({ rule: found.rule, status: 400, message: found.violation.message });
+    return { status: 400, body: wire.invalidRequestBody(found.violation) };
+  }
 
   const started = await startServer(async (_req, res, recorded) => {
     if (!wire.matches(recorded)) {
-      res.writeHead(404, { "content-type": "application/json" });
-      res.end(JSON.stringify(wire.errorBody(404)));
+      sendJson(res, 404, wire.errorBody(404));
       return;
     }
     generationRequests.push(recorded);
-    if (wire.authorized && !wire.authorized(recorded)) {
-      res.writeHead(401, { "content-type": "application/json" });
-      res.end(JSON.stringify(wire.errorBody(401)));
+    const auth = authError(recorded);
+    if (auth !== undefined) {
+      sendJson(res, auth.status, wire.errorBody(auth.status, auth.key));
       return;
     }
+    const key = wire.credential?.(recorded);
     const body = recorded.body as Body;
+    // A scripted HTTP error stands for a failure before the request is read (auth, rate limit, outage).
+    const refused = queue[0]?.kind === "error" ? undefined : rejection(body, recorded);
+    if (refused !== undefined) {
+      queue.shift(); // a refused request still uses up its answer, so that later requests get theirs
+      sendJson(res, refused.status, refused.body);
+      return;
+    }
     const script: FakeScript = queue.shift() ?? fallback?.(body, recorded) ?? { kind: "error", status: 500, body: wire.errorBody(500) };
     if (script.kind === "error") {
-      res.writeHead(script.status, { "content-type": "application/json", ...script.headers });
-      res.end(JSON.stringify(script.body ?? wire.errorBody(script.status)));
+      sendJson(res, script.status, script.body ?? wire.errorBody(script.status, key), script.headers);
+      return;
+    }
+    if (script.kind === "replay") {
+      await replay(res, script, wire as WireFormat<never>);
       return;
     }
     if (!wire.isStreaming(body, recorded)) {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(wire.json(script, body)));
+      sendJson(res, 200, wire.json(script, body));
       return;
     }
     const trailer = typeof wire.trailer === "function" ? wire.trailer(recorded) : (wire.trailer ?? "");
@@ -174,6 +265,7 @@ export async function createFakeProvider<Body>(wire: WireFormat<Body>): Promise<
     },
     errorCases: wire.errorCases,
     midStreamErrorCode: wire.midStreamErrorCode,
+    rejections,
     close: started.close,
   };
   return fake;

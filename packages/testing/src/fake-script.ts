@@ -48,7 +48,21 @@ export interface FakeErrorScript {
   headers?: Record<string, string>;
 }
 
-export type FakeScript = FakeStreamScript | FakeErrorScript;
+/**
+ * A recorded response body replayed byte for byte (e.g. a provider's documented
+ * stream, see `replayFixture`), sent with the provider's stream headers.
+ */
+export interface FakeReplayScript {
+  kind: "replay";
+  /** A fixture name (a file in this package's `fixtures` folder) or a path to a file. */
+  file: string;
+  /** Delay before each frame, in ms. */
+  delayMs?: number;
+  /** Content type of the answer. Default `text/event-stream; charset=utf-8`. */
+  contentType?: string;
+}
+
+export type FakeScript = FakeStreamScript | FakeErrorScript | FakeReplayScript;
 
 export const DEFAULT_USAGE: FakeUsage = { inputTokens: 42, outputTokens: 17 };
 
