@@ -199,8 +199,8 @@ describe("a missing SDK package", () => {
   });
 });
 
-describe.each(bindings)("%s on streams Google recorded (replayed fixtures, CRLF framing)", (_name, make) => {
-  it("streams a six-frame text answer", async () => {
+describe.each(bindings)("%s on replayed streams in Gemini's wire format (fixtures, CRLF framing)", (_name, make) => {
+  it("streams a six-frame text answer, with its usage", async () => {
     fake.enqueue(replayFixture(FIXTURES.geminiText));
     const parts = await collect(make());
     const expected = [...readFixture(FIXTURES.geminiText).matchAll(/^data: (.*)\r$/gm)]
@@ -209,9 +209,10 @@ describe.each(bindings)("%s on streams Google recorded (replayed fixtures, CRLF 
           (JSON.parse(match[1]!) as { candidates: { content: { parts: { text: string }[] } }[] }).candidates[0]!.content.parts[0]!.text,
       )
       .join("");
-    expect(expected).toMatch(/^\*\*Cats:\*\*/);
+    expect(expected).toMatch(/^\*\*Tides,\*\*/);
     expect(parts.flatMap((p) => (p.type === "text-delta" ? [p.delta] : [])).join("")).toBe(expected);
     expect(parts.filter((p) => p.type === "text-delta")).toHaveLength(6);
+    expect(parts.find((p) => p.type === "usage")).toEqual({ type: "usage", usage: { inputTokens: 9, outputTokens: 48, totalTokens: 57 } });
     expect(parts.at(-1)).toEqual({ type: "finish", reason: "stop" });
   });
 
@@ -225,6 +226,7 @@ describe.each(bindings)("%s on streams Google recorded (replayed fixtures, CRLF 
       { type: "tool-call-start", toolCallId: id, toolName: "getTemperature" },
       { type: "tool-call-delta", toolCallId: id, argsDelta: '{"city":"San Jose"}' },
       { type: "tool-call-end", toolCallId: id },
+      { type: "usage", usage: { inputTokens: 30, outputTokens: 6, totalTokens: 36 } },
       { type: "finish", reason: "tool_calls" },
     ]);
   });
