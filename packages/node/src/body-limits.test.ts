@@ -1,11 +1,11 @@
 // Oversized and slow request bodies: the shared suite over node:http (Node's fetch reads the 413 for a
 // 30 MB message and for 200,000 messages; a stalled body gets a 408), then withRequestBodyLimits alone.
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { CopilotRuntime } from "@copilot-runtime/core";
 import { ConfigurationError, SSE_FRAME_SOURCE } from "@copilot-runtime/protocol";
-import { describeBodyLimitsConformance } from "@copilot-runtime/testing/conformance";
+import { BindingTestAdapter, describeBodyLimitsConformance } from "@copilot-runtime/testing/conformance";
 import { copilotRuntimeNodeHttpEndpoint } from "./node-http-endpoint.js";
 import { DEFAULT_REQUEST_BODY_LIMITS, withRequestBodyLimits } from "./request-body-limits.js";
 
@@ -23,6 +23,40 @@ describeBodyLimitsConformance({
       },
     };
   },
+});
+
+describe("copilotRuntimeNodeHttpEndpoint and a small body it does not read", () => {
+  it("answers without Connection: close and serves the next request on the same connection", async () => {
+    const endpoint = copilotRuntimeNodeHttpEndpoint({
+      runtime: new CopilotRuntime(),
+      serviceAdapter: new BindingTestAdapter(),
+      endpoint: "/api",
+    });
+    const server = createServer(endpoint);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
+    let received = "";
+    socket.on("data", (chunk: Buffer) => (received += chunk.toString()));
+    const until = async (count: number) => {
+      while (received.split("\r\n0\r\n\r\n").length <= count) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    };
+    try {
+      // a route the runtime answers 404 without reading the body, which has arrived whole
+      socket.write("POST /elsewhere HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+      await until(1);
+      expect(received).toMatch(/^HTTP\/1\.1 404 /);
+      expect(received.toLowerCase()).not.toContain("connection: close");
+      socket.write("GET /api/info HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      await until(2);
+      expect(received.slice(received.lastIndexOf("HTTP/1.1 "))).toMatch(/^HTTP\/1\.1 200 /);
+    } finally {
+      socket.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
 
 /** A request body whose chunks the test hands out one by one, recording how many bytes were read. */

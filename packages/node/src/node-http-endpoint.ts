@@ -60,6 +60,14 @@ function streamsBody(req: FrameworkRequest): boolean {
   return req.method !== "GET" && req.method !== "HEAD" && req.body === undefined && !req.readableEnded;
 }
 
+/**
+ * Whether all of the body has arrived. An answer can come before the parser has read a small body that came
+ * in the same packet as the headers: one turn of the event loop later, it has.
+ */
+function arrived(req: IncomingMessage): boolean | Promise<boolean> {
+  return req.complete || new Promise<boolean>((resolve) => setImmediate(() => resolve(req.complete)));
+}
+
 /** The body's chunks, read from the request stream only once asked for. */
 function bodyChunks(req: IncomingMessage): () => Promise<BodyChunk> {
   let iterator: AsyncIterator<Uint8Array> | undefined;
@@ -202,7 +210,7 @@ export function copilotRuntimeNodeHttpEndpoint(
     res.once("close", () => {
       if (!res.writableFinished) controller.abort();
     });
-    const guard = streamsBody(req) ? new GuardedBody(bodyChunks(req), limits, () => req.complete) : undefined;
+    const guard = streamsBody(req) ? new GuardedBody(bodyChunks(req), limits, () => arrived(req)) : undefined;
     const answer = (response: Response) => (guard ? guard.answer(response) : response);
     try {
       const clientAddress = req.socket?.remoteAddress;

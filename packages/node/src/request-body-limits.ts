@@ -68,13 +68,17 @@ export class GuardedBody {
   #pending: Promise<BodyChunk> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
-  readonly #arrived: () => boolean;
+  readonly #arrived: () => boolean | Promise<boolean>;
 
   /**
    * `read` gives the body's chunks; `arrived`, where the server knows it, says whether all of the body
    * has arrived (then an early answer keeps the connection: the rest is read from memory before it).
    */
-  constructor(read: () => Promise<BodyChunk>, limits: Required<RequestBodyLimits>, arrived: () => boolean = () => false) {
+  constructor(
+    read: () => Promise<BodyChunk>,
+    limits: Required<RequestBodyLimits>,
+    arrived: () => boolean | Promise<boolean> = () => false,
+  ) {
     this.#read = read;
     this.#limits = limits;
     this.#arrived = arrived;
@@ -162,7 +166,7 @@ export class GuardedBody {
    */
   async answer(response: Response): Promise<Response> {
     this.dispose();
-    if (this.#state === "reading" && this.#arrived()) await this.#discard(new Promise<"stop">(() => undefined));
+    if (this.#state === "reading" && (await this.#arrived())) await this.#discard(new Promise<"stop">(() => undefined));
     if (this.#state === "ended" || this.#state === "failed") return response;
     const headers = new Headers(response.headers);
     headers.set("connection", "close");

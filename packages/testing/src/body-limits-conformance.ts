@@ -10,11 +10,11 @@ import type { ServiceAdapter } from "@copilot-runtime/protocol";
 import { BindingTestAdapter, type MountedRuntime } from "./binding-conformance.js";
 import { parseSSE } from "./collect-events.js";
 
-/** The request body limits the suite gives the binding (short, so that the suite is quick). */
+/** The request body limits the suite gives the binding (short, so that the suite is quick; not so short that a busy machine fails it). */
 export const BODY_LIMITS_SUITE_LIMITS = Object.freeze({
-  bodyTimeoutMs: 1_000,
+  bodyTimeoutMs: 2_000,
   discardMaxBytes: 40 * 1024 * 1024,
-  discardTimeoutMs: 1_500,
+  discardTimeoutMs: 3_000,
 });
 
 export interface BodyLimitsConformanceOptions<R> {

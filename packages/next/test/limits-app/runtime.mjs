@@ -12,4 +12,4 @@ export const serviceAdapter = {
 
 // BODY_LIMITS_SUITE_LIMITS of @copilot-runtime/testing/conformance, which the Edge route cannot import
 // (it loads node:net); body-limits.test.ts checks that they are the same.
-export const limits = { bodyTimeoutMs: 1_000, discardMaxBytes: 40 * 1024 * 1024, discardTimeoutMs: 1_500 };
+export const limits = { bodyTimeoutMs: 2_000, discardMaxBytes: 40 * 1024 * 1024, discardTimeoutMs: 3_000 };
