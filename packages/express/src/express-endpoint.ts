@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CopilotRuntime } from "@copilot-runtime/core";
-import { copilotRuntimeNodeHttpEndpoint, writeFetchResponse } from "@copilot-runtime/node";
+import { copilotRuntimeNodeHttpEndpoint, writeFetchResponse, type RequestBodyLimits } from "@copilot-runtime/node";
 import { ConfigurationError, jsonErrorResponse, type ErrorCode, type ServiceAdapter } from "@copilot-runtime/protocol";
 
-export interface ExpressEndpointOptions {
+export interface ExpressEndpointOptions extends RequestBodyLimits {
   runtime: CopilotRuntime;
   serviceAdapter: ServiceAdapter;
   /** The full path the runtime is served at, e.g. "/api/copilotkit" (match your `app.use` path). */
@@ -18,6 +18,9 @@ export type ExpressLikeNext = (error?: unknown) => void;
  * An Express (4 or 5) handler: `app.use("/api/copilotkit", copilotRuntimeExpressEndpoint({ ... }))`.
  * Works with or without `express.json()` before it (a parsed `req.body` is used,
  * never waited for), streams without buffering, and aborts the run when the client goes away.
+ * A body it reads itself that is slower than `bodyTimeoutMs` is answered 408; an answer sent before the
+ * body was read to its end (a 413 over `maxBodyBytes`) goes out with `Connection: close` while the rest
+ * of the body is discarded (`discardMaxBytes`, `discardTimeoutMs`), so that the client can read it.
  */
 export function copilotRuntimeExpressEndpoint(
   options: ExpressEndpointOptions,

@@ -5,3 +5,4 @@ export {
   type ExpressLikeNext,
   type ExpressLikeRequest,
 } from "./express-endpoint.js";
+export { copilotRuntimeClientErrorHandler, type RequestBodyLimits } from "@copilot-runtime/node";

@@ -1,8 +1,9 @@
 import type { CopilotRuntime } from "@copilot-runtime/core";
+import { withRequestBodyLimits, type RequestBodyLimits } from "@copilot-runtime/node";
 import { ConfigurationError, type ServiceAdapter } from "@copilot-runtime/protocol";
 import { Hono, type Context } from "hono";
 
-export interface HonoEndpointOptions {
+export interface HonoEndpointOptions extends RequestBodyLimits {
   runtime: CopilotRuntime;
   serviceAdapter: ServiceAdapter;
   /** The full path the runtime is served at, e.g. "/api/copilotkit". */
@@ -15,13 +16,21 @@ function clientAddress(c: Context): string | undefined {
   return incoming?.socket?.remoteAddress;
 }
 
-/** A Hono handler: `app.all("/api/copilotkit/*", copilotRuntimeHonoEndpoint({ ... }))` (plus the bare path). */
+/**
+ * A Hono handler: `app.all("/api/copilotkit/*", copilotRuntimeHonoEndpoint({ ... }))` (plus the bare path).
+ * A body slower than `bodyTimeoutMs` is answered 408; an answer sent before the body was read to its end
+ * (a 413 over `maxBodyBytes`) carries `Connection: close` and is held open while the rest of the body is
+ * discarded (`discardMaxBytes`, `discardTimeoutMs`), so that the client can read it.
+ */
 export function copilotRuntimeHonoEndpoint(options: HonoEndpointOptions): (c: Context) => Promise<Response> {
   if (typeof options?.runtime?.handler !== "function")
     throw new ConfigurationError("copilotRuntimeHonoEndpoint needs a `runtime`: a CopilotRuntime instance.");
   if (typeof options.endpoint !== "string")
     throw new ConfigurationError('copilotRuntimeHonoEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
-  const handler = options.runtime.handler({ serviceAdapter: options.serviceAdapter, basePath: options.endpoint });
+  const handler = withRequestBodyLimits(
+    options.runtime.handler({ serviceAdapter: options.serviceAdapter, basePath: options.endpoint }),
+    options,
+  );
   return (c) => {
     const address = clientAddress(c);
     return handler(c.req.raw, address !== undefined ? { clientAddress: address } : undefined);

@@ -1,7 +1,13 @@
 import type { CopilotRuntime } from "@copilot-runtime/core";
+import { withRequestBodyLimits, type RequestBodyLimits } from "@copilot-runtime/node";
 import { ConfigurationError, type ServiceAdapter } from "@copilot-runtime/protocol";
 
-export interface NextEndpointOptions {
+/**
+ * The request body limits apply to both routers. `bodyTimeoutMs` does; `discardMaxBytes` and
+ * `discardTimeoutMs` fully only in the Pages Router, where the handler has Node's request and response:
+ * in the App Router, Next.js owns the connection (see the README).
+ */
+export interface NextEndpointOptions extends RequestBodyLimits {
   runtime: CopilotRuntime;
   serviceAdapter: ServiceAdapter;
   /** The route's path, e.g. "/api/copilotkit" for `app/api/copilotkit/[[...slug]]/route.ts`. */
@@ -32,7 +38,10 @@ export function copilotRuntimeNextJSAppRouterEndpoint(options: NextEndpointOptio
     throw new ConfigurationError("copilotRuntimeNextJSAppRouterEndpoint needs a `runtime`: a CopilotRuntime instance.");
   if (typeof options.endpoint !== "string")
     throw new ConfigurationError('copilotRuntimeNextJSAppRouterEndpoint needs an `endpoint`, e.g. "/api/copilotkit".');
-  const handler = options.runtime.handler({ serviceAdapter: options.serviceAdapter, basePath: options.endpoint });
+  const handler = withRequestBodyLimits(
+    options.runtime.handler({ serviceAdapter: options.serviceAdapter, basePath: options.endpoint }),
+    options,
+  );
   const handleRequest: NextRouteHandler = (request) => handler(request);
   return { handleRequest, GET: handleRequest, POST: handleRequest, OPTIONS: handleRequest };
 }

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { CopilotRuntime } from "@copilot-runtime/core";
 import { ConfigurationError, SSE_FRAME_SOURCE, errorResponse, type ServiceAdapter, type SSEFrameSource } from "@copilot-runtime/protocol";
+import { GuardedBody, resolveRequestBodyLimits, type BodyChunk, type RequestBodyLimits } from "./request-body-limits.js";
 
-export interface NodeHttpEndpointOptions {
+export interface NodeHttpEndpointOptions extends RequestBodyLimits {
   runtime: CopilotRuntime;
   serviceAdapter: ServiceAdapter;
   /** Where the runtime is mounted, e.g. "/api/copilotkit". Without it, routes match by suffix. */
@@ -54,8 +55,26 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   });
 }
 
-/** Builds a fetch `Request` from a Node request, reusing a body a framework already parsed. */
-export function toFetchRequest(req: FrameworkRequest, signal: AbortSignal): Request {
+/** Whether the request's body is still to be read from the request stream (not parsed by a framework, not read yet). */
+function streamsBody(req: FrameworkRequest): boolean {
+  return req.method !== "GET" && req.method !== "HEAD" && req.body === undefined && !req.readableEnded;
+}
+
+/**
+ * Whether all of the body has arrived. An answer can come before the parser has read a small body that came
+ * in the same packet as the headers: one turn of the event loop later, it has.
+ */
+function arrived(req: IncomingMessage): boolean | Promise<boolean> {
+  return req.complete || new Promise<boolean>((resolve) => setImmediate(() => resolve(req.complete)));
+}
+
+/** The body's chunks, read from the request stream only once asked for. */
+function bodyChunks(req: IncomingMessage): () => Promise<BodyChunk> {
+  let iterator: AsyncIterator<Uint8Array> | undefined;
+  return () => (iterator ??= req[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>).next() as Promise<BodyChunk>;
+}
+
+function fetchRequest(req: FrameworkRequest, signal: AbortSignal, stream: () => ReadableStream<Uint8Array>): Request {
   const method = req.method ?? "GET";
   const headers = toHeaders(req);
   const init: RequestInit & { duplex?: "half" } = { method, headers, signal };
@@ -65,11 +84,16 @@ export function toFetchRequest(req: FrameworkRequest, signal: AbortSignal): Requ
       init.body = typeof body === "string" ? body : body instanceof Uint8Array ? new Uint8Array(body) : JSON.stringify(body);
       headers.delete("content-length");
     } else if (!req.readableEnded) {
-      init.body = bodyStream(req);
+      init.body = stream();
       init.duplex = "half";
     }
   }
   return new Request(requestUrl(req), init);
+}
+
+/** Builds a fetch `Request` from a Node request, reusing a body a framework already parsed. */
+export function toFetchRequest(req: FrameworkRequest, signal: AbortSignal): Request {
+  return fetchRequest(req, signal, () => bodyStream(req));
 }
 
 /**
@@ -165,6 +189,9 @@ async function writeFrames(source: SSEFrameSource, res: ServerResponse): Promise
 /**
  * A `node:http` listener serving the runtime: `createServer(copilotRuntimeNodeHttpEndpoint({...}))`.
  * Streams without buffering and aborts the run (LLM request and actions) when the client goes away.
+ * A body slower than `bodyTimeoutMs` is answered 408; an answer sent before the body was read to its
+ * end (a 413 over `maxBodyBytes`) goes out with `Connection: close` while the rest of the body is
+ * discarded (`discardMaxBytes`, `discardTimeoutMs`), so that the client can read it.
  */
 export function copilotRuntimeNodeHttpEndpoint(
   options: NodeHttpEndpointOptions,
@@ -173,6 +200,7 @@ export function copilotRuntimeNodeHttpEndpoint(
     throw new ConfigurationError("copilotRuntimeNodeHttpEndpoint needs a `runtime`: a CopilotRuntime instance.");
   if (options.endpoint !== undefined && typeof options.endpoint !== "string")
     throw new ConfigurationError('copilotRuntimeNodeHttpEndpoint: `endpoint` must be a path, e.g. "/api/copilotkit".');
+  const limits = resolveRequestBodyLimits(options);
   const handler = options.runtime.handler({
     serviceAdapter: options.serviceAdapter,
     ...(options.endpoint !== undefined ? { basePath: options.endpoint } : {}),
@@ -182,14 +210,19 @@ export function copilotRuntimeNodeHttpEndpoint(
     res.once("close", () => {
       if (!res.writableFinished) controller.abort();
     });
+    const guard = streamsBody(req) ? new GuardedBody(bodyChunks(req), limits, () => arrived(req)) : undefined;
+    const answer = (response: Response) => (guard ? guard.answer(response) : response);
     try {
       const clientAddress = req.socket?.remoteAddress;
-      const response = await handler(toFetchRequest(req, controller.signal), clientAddress !== undefined ? { clientAddress } : undefined);
-      await writeFetchResponse(response, res, req);
+      const request = fetchRequest(req, controller.signal, () => guard?.body ?? bodyStream(req));
+      const response = await handler(request, clientAddress !== undefined ? { clientAddress } : undefined);
+      await writeFetchResponse(await answer(response), res, req);
     } catch (error) {
       if (!res.headersSent) {
         // the runtime answers its own errors; this is a last guard (never the error's own message)
-        await writeFetchResponse(errorResponse(error), res).catch(() => res.end());
+        await Promise.resolve(answer(errorResponse(error)))
+          .then((response) => writeFetchResponse(response, res, req))
+          .catch(() => res.end());
       } else if (!res.writableEnded) {
         res.end();
       }

@@ -9,6 +9,7 @@ export type ErrorCode =
   | "unknown_agent"
   | "unsupported_media_type"
   | "payload_too_large"
+  | "request_timeout"
   | "not_found"
   | "method_not_allowed"
   | "middleware_rejected"

@@ -365,6 +365,13 @@ export {
   type BindingConformanceOptions,
   type MountedRuntime,
 } from "./binding-conformance.js";
+export {
+  describeBodyLimitsConformance,
+  fetchOversizedBodies,
+  BODY_LIMITS_SUITE_LIMITS,
+  type BodyLimitsConformanceOptions,
+  type OversizedBodyResult,
+} from "./body-limits-conformance.js";
 export { describeBindingConfiguration, type BindingConfigurationOptions } from "./binding-configuration.js";
 export { describeRunStoreConformance, type RunStoreConformanceOptions, type RunStoreLike } from "./run-store-conformance.js";
 
