@@ -352,6 +352,18 @@ describe("the run loop", () => {
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ source: "run", threadId: "thread-1" }));
   });
 
+  it("fails the run when the provider ends its answer with finish reason error, not as a success", async () => {
+    const adapter = new ScriptedAdapter({
+      respond: () => [
+        { type: "text-delta", delta: "Half an" },
+        { type: "finish", reason: "error" },
+      ],
+    });
+    const events = await run({}, adapter);
+    verifyEvents(events);
+    expect(events.at(-1)).toEqual({ type: "RUN_ERROR", code: "provider_error", message: "scripted ended its answer with an error." });
+  });
+
   it("aborts the LLM call and the running actions when the client cancels", async () => {
     let actionSignal: AbortSignal | undefined;
     let llmSignal: AbortSignal | undefined;

@@ -1,5 +1,6 @@
 import {
   EventType,
+  ProviderError,
   type AGUIEvent,
   type AdapterTool,
   type AssistantMessage,
@@ -105,6 +106,9 @@ export async function* streamLlmCall(request: LlmCallRequest, context: AgentRunC
         break;
       case "finish":
         context.setFinishReason(part.reason);
+        // the provider says its generation failed: the run fails, it does not end as if it answered
+        if (part.reason === "error")
+          throw new ProviderError("provider_error", `${adapter.provider} ended its answer with an error.`, { provider: adapter.provider });
         break;
       case "error":
         throw part.error;

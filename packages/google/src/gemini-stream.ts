@@ -30,6 +30,8 @@ const FINISH: Record<string, FinishReason> = {
   PROHIBITED_CONTENT: "content_filter",
   SPII: "content_filter",
   IMAGE_SAFETY: "content_filter",
+  // the model produced a function call Gemini could not parse: the generation failed
+  MALFORMED_FUNCTION_CALL: "error",
 };
 
 /** Turns Gemini chunks into adapter parts; function calls arrive whole and get minted ids. */

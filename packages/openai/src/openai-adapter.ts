@@ -39,6 +39,8 @@ const FINISH_REASONS: Record<string, FinishReason> = {
   tool_calls: "tool_calls",
   function_call: "tool_calls",
   content_filter: "content_filter",
+  // OpenAI-compatible servers (vLLM, some gateways) end a failed generation this way
+  error: "error",
 };
 
 const PARAMETER_NAMES = { temperature: "temperature", maxTokens: "max_tokens", topP: "top_p", stop: "stop" } as const;

@@ -3,8 +3,8 @@
 // adapter's real vendor SDK. Import it from "@copilot-runtime/testing/conformance"
 // inside a vitest test file.
 import { inspect } from "node:util";
-import { HttpAgent } from "@ag-ui/client";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { HttpAgent } from "@ag-ui/client";
+import { afterAll, beforeAll, describe, expect, it, vi, type TestContext } from "vitest";
 import {
   EventType,
   type ActionDefinition,
@@ -16,7 +16,7 @@ import {
 } from "@copilot-runtime/protocol";
 import { eventsOfType } from "./collect-events.js";
 import { verifyEvents } from "./verify-events.js";
-import type { FakeProvider } from "./fake-provider.js";
+import type { ConformanceFault, FakeProvider } from "./fake-provider.js";
 import { textAnswer, toolCallAnswer, type FakeScript } from "./fake-script.js";
 import { echoedKey } from "./request-rules.js";
 
@@ -46,7 +46,35 @@ export interface AdapterConformanceOptions<F extends FakeProvider> {
   sendsTemperature?: boolean;
   /** The API key the adapter is given, shaped like the provider's keys. Default `sk-conformance-SECRET-0123456789-TAIL`. */
   apiKey?: string;
+  /**
+   * Checks this adapter cannot pass, each with the reason (reported as skipped, with it). Faults the provider
+   * itself cannot produce are declared on its fake's wire format (`unsupportedFaults`) instead.
+   */
+  skip?: Partial<Record<ConformanceFault, string>>;
 }
+
+type HttpAgentClass = typeof HttpAgent;
+
+/** The real AG-UI client, an optional peer of this package: a missing one is named, with what to install. */
+async function loadHttpAgent(): Promise<HttpAgentClass> {
+  try {
+    return (await import("@ag-ui/client")).HttpAgent;
+  } catch (cause) {
+    throw new Error(
+      "The adapter conformance suite drives every run with the real AG-UI client, @ag-ui/client, an optional peer dependency " +
+        "of @copilot-runtime/testing that is not installed here. Install it next to your tests: npm i -D @ag-ui/client@1.0.0",
+      { cause },
+    );
+  }
+}
+
+/** The HTTP statuses every provider's fake must declare an error case for. */
+const REQUIRED_HTTP_FAULTS: readonly [fault: ConformanceFault, label: string, matches: (status: number) => boolean][] = [
+  ["http-401", "401", (status) => status === 401],
+  ["http-403", "403", (status) => status === 403],
+  ["http-429", "429", (status) => status === 429],
+  ["http-5xx", "5xx", (status) => status >= 500],
+];
 
 const DEFAULT_API_KEY = "sk-conformance-SECRET-0123456789-TAIL";
 const CONSOLE_METHODS = ["log", "info", "warn", "error", "debug", "trace"] as const;
@@ -85,8 +113,10 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
   describe(`${options.name} conformance`, () => {
     let fake: F;
     let handler: (request: Request) => Promise<Response>;
+    let HttpAgentImpl: HttpAgentClass;
 
     beforeAll(async () => {
+      HttpAgentImpl = await loadHttpAgent();
       fake = await options.startFake();
       handler = options
         .createRuntime({ actions, providerTimeoutMs: PROVIDER_TIMEOUT_MS })
@@ -97,7 +127,7 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
     });
 
     function agentWith(messages: Message[], through = () => handler) {
-      const agent = new HttpAgent({
+      const agent = new HttpAgentImpl({
         url: RUN_URL,
         threadId: `thread-${crypto.randomUUID()}`,
         fetch: ((input: string | URL | Request, init?: RequestInit) => through()(new Request(input, init))) as typeof fetch,
@@ -118,6 +148,39 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
       return { events, errors };
     }
     const lastMessage = (agent: HttpAgent) => agent.messages[agent.messages.length - 1];
+
+    /** One scripted HTTP error: the run ends with RUN_ERROR and the case's code, without the key. */
+    async function expectErrorCase(errorCase: F["errorCases"][number]): Promise<void> {
+      fake.enqueue(errorCase.script);
+      const { events, errors } = await run(agentWith([user(`trigger ${errorCase.name}`)]));
+      expect(
+        events.map((event) => event.type),
+        errorCase.name,
+      ).toEqual(["RUN_STARTED", "RUN_ERROR"]);
+      expect(errors[0]?.code, errorCase.name).toBe(errorCase.code);
+      expect(errors[0]?.message).not.toContain("SECRET");
+      expect(errors[0]?.message).not.toContain(API_KEY);
+    }
+
+    /** Skips a check the adapter or its provider declared it cannot pass, with the reason. */
+    function skipIfDeclared(fault: ConformanceFault, context: TestContext): void {
+      const reason = options.skip?.[fault] ?? fake.unsupportedFaults[fault];
+      if (reason !== undefined) context.skip(`${fault}: ${reason}`);
+    }
+    const undeclared = (fault: ConformanceFault, what: string, fix: string) =>
+      new Error(
+        `${fake.provider}'s fake declares no ${what}: ${fix}, or declare why it cannot happen ` +
+          `(its wire format's unsupportedFaults["${fault}"], or the suite's skip option for the adapter).`,
+      );
+
+    for (const [fault, label, matches] of REQUIRED_HTTP_FAULTS) {
+      it(`reports HTTP ${label} as RUN_ERROR with a stable code and no secret`, async (context) => {
+        skipIfDeclared(fault, context);
+        const cases = fake.errorCases.filter((errorCase) => matches(errorCase.script.status));
+        if (cases.length === 0) throw undeclared(fault, `HTTP ${label} error case`, "add one to its wire format's errorCases");
+        for (const errorCase of cases) await expectErrorCase(errorCase);
+      });
+    }
 
     it("streams a plain answer and reports usage in RUN_FINISHED", async () => {
       fake.enqueue(textAnswer("Hello from the fake provider.", { usage: { inputTokens: 11, outputTokens: 7 } }));
@@ -227,18 +290,10 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
       else expect(summary.temperature).toBe(0);
     });
 
-    it("reports the provider's HTTP errors as RUN_ERROR with a stable code and no secret", async () => {
-      for (const errorCase of fake.errorCases) {
-        fake.enqueue(errorCase.script);
-        const { events, errors } = await run(agentWith([user(`trigger ${errorCase.name}`)]));
-        expect(
-          events.map((event) => event.type),
-          errorCase.name,
-        ).toEqual(["RUN_STARTED", "RUN_ERROR"]);
-        expect(errors[0]?.code, errorCase.name).toBe(errorCase.code);
-        expect(errors[0]?.message).not.toContain("SECRET");
-        expect(errors[0]?.message).not.toContain(API_KEY);
-      }
+    it("reports every other HTTP error its provider is known for as RUN_ERROR with its code", async (context) => {
+      const others = fake.errorCases.filter((errorCase) => !REQUIRED_HTTP_FAULTS.some(([, , matches]) => matches(errorCase.script.status)));
+      if (others.length === 0) context.skip("the fake declares no HTTP errors beyond 401, 403, 429 and 5xx");
+      for (const errorCase of others) await expectErrorCase(errorCase);
     });
 
     it("never lets the API key reach the client, the console, onError or onAfterRequest", async () => {
@@ -288,7 +343,8 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
       }
     });
 
-    it("reports a failure in the middle of the stream as RUN_ERROR", async () => {
+    it("reports a failure in the middle of the stream as RUN_ERROR", async (context) => {
+      skipIfDeclared("mid-stream-error", context);
       fake.enqueue(textAnswer("This answer breaks off half way through", { errorAfter: 3 }));
       const { events, errors } = await run(agentWith([user("Tell me")]));
       expect(events[events.length - 1]?.type).toBe("RUN_ERROR");
@@ -305,17 +361,20 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
       expect(errors[0]?.message).not.toMatch(/\n\s+at /);
     }
 
-    it("reports a stream cut mid-way as RUN_ERROR", async () => {
+    it("reports a stream cut mid-way as RUN_ERROR", async (context) => {
+      skipIfDeclared("cut-stream", context);
       fake.enqueue(textAnswer("This answer is cut off in the middle of it", { cutAfter: 3 }));
       await expectFailure(["provider_error", "provider_unavailable"]);
     });
 
-    it("reports a malformed frame as RUN_ERROR", async () => {
+    it("reports a malformed frame as RUN_ERROR", async (context) => {
+      skipIfDeclared("malformed-frame", context);
       fake.enqueue(textAnswer("This answer has a broken frame in it", { malformedAfter: 2 }));
       await expectFailure(["provider_error", "provider_bad_request"]);
     });
 
-    it("gives up on a stream that stalls past the timeout, and closes it", async () => {
+    it("gives up on a stream that stalls past the timeout, and closes it", async (context) => {
+      skipIfDeclared("stall", context);
       const stallHandler = options
         .createRuntime({ actions, providerTimeoutMs: STALL_TIMEOUT_MS })
         .handler({ serviceAdapter: options.createAdapter(fake, API_KEY), basePath: "/api/copilotkit" });
@@ -329,7 +388,8 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
       expect(await request.closedEarly).toBe(true);
     });
 
-    it("reports a provider that refuses connections as provider_unavailable", async () => {
+    it("reports a provider that refuses connections as provider_unavailable", async (context) => {
+      skipIfDeclared("refused-connection", context);
       const dead = await options.startFake();
       const deadHandler = options
         .createRuntime({ actions, providerTimeoutMs: PROVIDER_TIMEOUT_MS })
@@ -339,6 +399,14 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
         "provider_unavailable",
         agentWith([user("Anyone there?")], () => deadHandler),
       );
+    });
+
+    it("reports a generation the provider ends with its error finish reason as RUN_ERROR, never as a success", async (context) => {
+      skipIfDeclared("error-finish-reason", context);
+      const reason = fake.errorFinishReason;
+      if (reason === undefined) throw undeclared("error-finish-reason", "error finish reason", "set errorFinishReason on its wire format");
+      fake.enqueue(textAnswer("A generation that went wrong", { finishReason: reason }));
+      await expectFailure("provider_error");
     });
 
     it("closes the provider request when the client aborts", async () => {
@@ -353,6 +421,15 @@ export function describeAdapterConformance<F extends FakeProvider>(options: Adap
       await running;
       expect(await request.closedEarly).toBe(true);
       release();
+    });
+
+    // last: every request the suite made went through the fake's checks
+    it("sent only requests the real provider accepts (its fake's request rules)", (context) => {
+      skipIfDeclared("request-validation", context);
+      if (fake.requestRuleCount === 0) {
+        throw undeclared("request-validation", "request rules", "give its wire format the rules the real API enforces (rules)");
+      }
+      expect(fake.rejections, "requests the real API would refuse").toEqual([]);
     });
   });
 }
@@ -372,6 +449,7 @@ export {
   type BodyLimitsConformanceOptions,
   type OversizedBodyResult,
 } from "./body-limits-conformance.js";
+export type { ConformanceFault } from "./fake-provider.js";
 export { describeBindingConfiguration, type BindingConfigurationOptions } from "./binding-configuration.js";
 export { describeRunStoreConformance, type RunStoreConformanceOptions, type RunStoreLike } from "./run-store-conformance.js";
 

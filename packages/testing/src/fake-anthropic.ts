@@ -188,6 +188,10 @@ const anthropicWire: WireFormat<AnthropicRequestBody> = {
     [500, "api_error"],
   ]),
   midStreamErrorCode: "provider_unavailable",
+  unsupportedFaults: {
+    "error-finish-reason":
+      "the Messages API has no stop_reason for a failed generation; it sends an `error` event instead (mid-stream-error)",
+  },
   streamHeaders: { "request-id": "req_fake" },
 };
 

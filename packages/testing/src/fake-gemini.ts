@@ -30,6 +30,11 @@ export interface GeminiRequestBody {
 
 const STATUS_NAMES: Record<number, [string, string]> = {
   400: ["INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."],
+  // with an OAuth token (Vertex AI, or the Gemini API with OAuth) instead of an API key
+  401: [
+    "UNAUTHENTICATED",
+    "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
+  ],
   403: [
     "PERMISSION_DENIED",
     "Method doesn't allow unregistered callers (callers without established identity). " +
@@ -204,12 +209,15 @@ const geminiWire: WireFormat<GeminiRequestBody> = {
   summarize,
   errorCases: httpErrorCases([
     [400, "API_KEY_INVALID", "provider_auth"],
+    [401, "UNAUTHENTICATED"],
     [403, "PERMISSION_DENIED"],
     [429, "RESOURCE_EXHAUSTED"],
     [503, "UNAVAILABLE"],
     [500, "INTERNAL"],
   ]),
   midStreamErrorCode: "provider_error",
+  // the model produced a function call Gemini could not parse
+  errorFinishReason: "MALFORMED_FUNCTION_CALL",
 };
 
 export interface FakeGemini extends FakeProvider {

@@ -324,6 +324,8 @@ const openaiWire: WireFormat<ChatCompletionRequestBody> = {
     [503, "overloaded"],
   ]),
   midStreamErrorCode: "provider_error",
+  // what OpenAI-compatible servers (vLLM, some gateways) send for a generation that failed
+  errorFinishReason: "error",
   streamHeaders: { "x-request-id": "req_fake" },
 };
 

@@ -43,6 +43,23 @@ export function httpErrorCases(cases: readonly (readonly [status: number, name: 
   }));
 }
 
+/**
+ * The faults the adapter conformance suite checks. A provider that cannot produce one (or an adapter that
+ * cannot report it) declares why, and the suite reports that check as skipped with the reason.
+ */
+export type ConformanceFault =
+  | "http-401"
+  | "http-403"
+  | "http-429"
+  | "http-5xx"
+  | "mid-stream-error"
+  | "error-finish-reason"
+  | "cut-stream"
+  | "malformed-frame"
+  | "stall"
+  | "refused-connection"
+  | "request-validation";
+
 /** A fake LLM provider server: scripted answers, recorded requests. */
 export interface FakeProvider {
   readonly provider: string;
@@ -62,6 +79,12 @@ export interface FakeProvider {
   readonly midStreamErrorCode: ProviderErrorCode;
   /** Requests the fake refused as the real API would (its request rules), in order. */
   readonly rejections: Rejection[];
+  /** How many request rules the fake checks (0: it accepts any body, and request validation cannot be checked). */
+  readonly requestRuleCount: number;
+  /** The provider's own finish reason for a generation that failed (e.g. OpenAI-compatible servers' `"error"`), if it has one. */
+  readonly errorFinishReason: string | undefined;
+  /** Faults this provider cannot produce, with the reason (the conformance suite skips them, saying so). */
+  readonly unsupportedFaults: Partial<Record<ConformanceFault, string>>;
   close(): Promise<void>;
 }
 
@@ -102,6 +125,10 @@ export interface WireFormat<Body> {
   summarize(body: Body): RequestSummary;
   errorCases: FakeProvider["errorCases"];
   midStreamErrorCode: ProviderErrorCode;
+  /** The provider's own finish reason for a failed generation, if it has one. */
+  errorFinishReason?: string;
+  /** Faults this provider cannot produce, each with the reason. */
+  unsupportedFaults?: Partial<Record<ConformanceFault, string>>;
   /** Headers of a streamed answer. */
   streamHeaders?: Record<string, string>;
   /** The API key a request carries. */
@@ -266,6 +293,9 @@ export async function createFakeProvider<Body>(wire: WireFormat<Body>, options: 
     errorCases: wire.errorCases,
     midStreamErrorCode: wire.midStreamErrorCode,
     rejections,
+    requestRuleCount: wire.rules?.length ?? 0,
+    errorFinishReason: wire.errorFinishReason,
+    unsupportedFaults: { ...wire.unsupportedFaults },
     close: started.close,
   };
   return fake;
