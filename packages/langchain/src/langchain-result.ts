@@ -4,6 +4,7 @@ import {
   contentText,
   tokenUsageFromLangChainMetadata,
   type AdapterPart,
+  type FinishReason,
   type TokenUsage,
 } from "@copilot-runtime/protocol";
 
@@ -27,7 +28,23 @@ interface MessageLike {
   tool_call_chunks?: ToolCallChunkLike[];
   /** LangChain's `usage_metadata`, read by `@ag-ui/core`'s `tokenUsageFromLangChainMetadata`. */
   usage_metadata?: unknown;
+  /** The provider's own metadata; OpenAI-style models put `finish_reason` here, Anthropic-style ones `stop_reason`. */
+  response_metadata?: { finish_reason?: unknown; stop_reason?: unknown };
 }
+
+/** The provider finish reasons LangChain passes through, in the adapter contract's terms. */
+const FINISH_REASONS: Record<string, FinishReason> = {
+  stop: "stop",
+  end_turn: "stop",
+  stop_sequence: "stop",
+  length: "length",
+  max_tokens: "length",
+  tool_calls: "tool_calls",
+  tool_use: "tool_calls",
+  function_call: "tool_calls",
+  content_filter: "content_filter",
+  error: "error",
+};
 
 function isMessage(value: unknown): value is MessageLike {
   return value != null && typeof value === "object" && "content" in value;
@@ -43,6 +60,8 @@ export class LangChainResultReader {
   /** The usage of every message or chunk that reported some, summed at the end. */
   private readonly usage: TokenUsage[] = [];
   private position = 0;
+  /** The finish reason the provider reported, when its chunks carry one. */
+  private finish: FinishReason | undefined;
 
   async *read(result: unknown, signal: AbortSignal): AsyncGenerator<AdapterPart> {
     if (typeof result === "string") {
@@ -82,6 +101,8 @@ export class LangChainResultReader {
     }
     const usage = tokenUsageFromLangChainMetadata(message.usage_metadata, {});
     if (usage !== undefined) this.usage.push(usage);
+    const reason = message.response_metadata?.finish_reason ?? message.response_metadata?.stop_reason;
+    if (typeof reason === "string") this.finish = FINISH_REASONS[reason] ?? "other";
   }
 
   private *toolCallChunk(chunk: ToolCallChunkLike): Generator<AdapterPart> {
@@ -110,6 +131,7 @@ export class LangChainResultReader {
       const { provider: _provider, model: _model, ...usage } = total;
       yield { type: "usage", usage };
     }
-    yield { type: "finish", reason: calls > 0 ? "tool_calls" : "stop" };
+    const reported = this.finish === "stop" && calls > 0 ? "tool_calls" : this.finish;
+    yield { type: "finish", reason: reported ?? (calls > 0 ? "tool_calls" : "stop") };
   }
 }
