@@ -370,6 +370,8 @@ export class RedisRunStore {
 
   /** A Redis call, bounded in time; any failure is `store_unavailable`. */
   private async call<T>(operation: Promise<T>): Promise<T> {
+    // a call that loses the race to the timeout may still fail later (e.g. "Connection is closed"): not unhandled
+    operation.catch(() => undefined);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
