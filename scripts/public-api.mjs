@@ -5,6 +5,7 @@
 //
 //   node scripts/public-api.mjs          write the snapshots
 //   node scripts/public-api.mjs --check  fail when a snapshot is out of date
+//   node scripts/public-api.mjs <folder>  only packages/<folder> (pnpm new:adapter writes a new package's snapshot so)
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +13,7 @@ import ts from "typescript";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const check = process.argv.includes("--check");
+const only = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 const FORMAT = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseFullyQualifiedType | ts.TypeFormatFlags.WriteArrowStyleSignature;
 
 /** `./dist/index.d.ts` → `src/index.ts` for each entry point in `exports`. */
@@ -134,6 +136,7 @@ function report(program, entries, manifest) {
 
 const packages = [];
 for (const name of readdirSync(join(root, "packages")).sort()) {
+  if (only.length > 0 && !only.includes(name)) continue;
   const dir = join(root, "packages", name);
   const manifestPath = join(dir, "package.json");
   if (!existsSync(manifestPath)) continue;

@@ -1,6 +1,6 @@
 // The package layout's rules (dependencies point down the package table of the root README; an LLM SDK or a
 // framework is a peer of its one package), checked on every package.json of the repository.
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -12,13 +12,38 @@ interface PackageJson {
 }
 
 const packagesDir = join(import.meta.dirname, "..", "..");
+// (a folder without a package.json fails the workspace packages test)
 const packages = new Map<string, PackageJson>(
-  readdirSync(packagesDir).map((dir) => [dir, JSON.parse(readFileSync(join(packagesDir, dir, "package.json"), "utf8")) as PackageJson]),
+  readdirSync(packagesDir)
+    .filter((dir) => existsSync(join(packagesDir, dir, "package.json")))
+    .map((dir) => [dir, JSON.parse(readFileSync(join(packagesDir, dir, "package.json"), "utf8")) as PackageJson]),
 );
 const deps = (dir: string) => Object.keys(packages.get(dir)?.dependencies ?? {}).toSorted();
 const peers = (dir: string) => Object.keys(packages.get(dir)?.peerDependencies ?? {}).toSorted();
 
-const VENDOR_SDKS = ["openai", "@anthropic-ai/sdk", "@google/genai", "@google/generative-ai", "@langchain/core", "express", "next", "hono"];
+/**
+ * Vendor SDKs and frameworks: the ones named here, and every package some package of ours takes as a peer (a new
+ * adapter's SDK, `pnpm new:adapter <name> --sdk <package>`, counts as soon as its package.json declares it).
+ */
+const VENDOR_SDKS = [
+  ...new Set([
+    "openai",
+    "@anthropic-ai/sdk",
+    "@google/genai",
+    "@google/generative-ai",
+    "@langchain/core",
+    "express",
+    "next",
+    "hono",
+    ...[...packages.keys()].flatMap((dir) => peers(dir).filter((name) => !name.startsWith("@copilot-runtime/"))),
+  ]),
+];
+
+/** LLM adapters: the packages that run the adapter conformance suite (every adapter does, the scaffold's included). */
+const adapters = [...packages.keys()].filter((dir) => {
+  const test = join(packagesDir, dir, "src", "conformance.test.ts");
+  return existsSync(test) && readFileSync(test, "utf8").includes("describeAdapterConformance");
+});
 
 describe("dependency rules", () => {
   it("protocol depends on AG-UI's core and zod only", () => {
@@ -37,6 +62,14 @@ describe("dependency rules", () => {
   ])("the %s adapter depends on protocol only and takes its SDK as a peer", (dir, sdks) => {
     expect(deps(dir)).toEqual(["@copilot-runtime/protocol"]);
     expect(peers(dir)).toEqual(sdks);
+  });
+
+  it("every LLM adapter (a package running the adapter conformance suite) depends on protocol (and an SSE parser) only", () => {
+    expect(adapters).toEqual(expect.arrayContaining(["openai", "anthropic", "google", "langchain"]));
+    for (const dir of adapters) {
+      expect(deps(dir), dir).toContain("@copilot-runtime/protocol");
+      for (const name of deps(dir)) expect(["@copilot-runtime/protocol", "eventsource-parser"], `${dir} → ${name}`).toContain(name);
+    }
   });
 
   it("no published package carries a vendor SDK or a framework as a dependency", () => {

@@ -14,6 +14,7 @@ export * from "./json-schema.js";
 export * from "./memoize.js";
 export * from "./message-helpers.js";
 export * from "./middleware.js";
+export * from "./provider-error-from.js";
 export * from "./provider-parameters.js";
 export * from "./redact.js";
 export * from "./remote-chain.js";
