@@ -24,6 +24,9 @@ const SCENARIOS = ["text", "tool"];
 // `--baseline <dir>`: also serve a built checkout of this repository (e.g. the commit before a change)
 // as the target "baseline", to measure a change against it in the same run.
 const BASELINE_DIR = process.argv.includes("--baseline") ? process.argv[process.argv.indexOf("--baseline") + 1] : undefined;
+// `--otel`: also serve Copilot Runtime with `telemetry: openTelemetry()`, without an SDK (ours-otel-off) and with one
+// (ours-otel), to measure what telemetry costs in the same run.
+const OTEL = process.argv.includes("--otel");
 const REDIS = await startRedisServer();
 const REDIS_SKIPPED = `redis-server not found at ${REDIS_SERVER} (apt-get install -y redis-server): the target ours-redis is skipped`;
 const TARGETS = [
@@ -31,6 +34,7 @@ const TARGETS = [
   "ours",
   ...(REDIS ? ["ours-redis"] : []),
   ...(BASELINE_DIR ? ["baseline"] : []),
+  ...(OTEL ? ["ours-otel-off", "ours-otel"] : []),
   "copilotkit-v1",
   "copilotkit-v2",
 ];
@@ -38,9 +42,14 @@ const TARGETS = [
 const serverFile = (target) =>
   target === "baseline"
     ? join(resolve(BASELINE_DIR), "bench/src/server-ours.mjs")
-    : fileURLToPath(new URL(`./server-${target}.mjs`, import.meta.url));
-/** A target's server arguments: the fake's base URL, and the Redis URL for ours-redis. */
-const serverArgs = (target, baseURL) => (target === "ours-redis" ? [baseURL, REDIS.url] : [baseURL]);
+    : fileURLToPath(new URL(`./server-${target.startsWith("ours-otel") ? "ours-otel" : target}.mjs`, import.meta.url));
+/** A target's server arguments: the fake's base URL, the Redis URL for ours-redis, the telemetry mode for ours-otel*. */
+const serverArgs = (target, baseURL) =>
+  target === "ours-redis"
+    ? [baseURL, REDIS.url]
+    : target.startsWith("ours-otel")
+      ? [baseURL, target === "ours-otel" ? "on" : "off"]
+      : [baseURL];
 const COPILOTKIT_VERSION = "1.75.0";
 const log = (...args) => console.error(...args);
 
@@ -400,6 +409,20 @@ function report(results, imports, footprint) {
       cpu50("ours") <= 1.1 * cpu50("baseline"),
     ]);
   }
+  if (OTEL) {
+    const cpu50 = (target) => cpu(target, c50);
+    goals.push([
+      `telemetry option without an SDK: throughput at concurrency 50 vs none (within noise)`,
+      ratio(rps("ours-otel-off", c50), oursRps),
+      rps("ours-otel-off", c50) >= 0.9 * oursRps,
+    ]);
+    goals.push([
+      `telemetry on (the SDK, batched spans): throughput at concurrency 50 vs none`,
+      ratio(rps("ours-otel", c50), oursRps),
+      undefined,
+    ]);
+    goals.push([`telemetry on: server CPU per answer at concurrency 50 vs none`, ratio(cpu50("ours-otel"), cpu50("ours")), undefined]);
+  }
   const leak = results.ours.afterHeapMiB - results.ours.idleHeapMiB;
   out();
   out("| goal | measured | pass |");
@@ -424,7 +447,7 @@ function report(results, imports, footprint) {
   console.log(table);
   const cpuModel = os.cpus()[0]?.model ?? "unknown CPU";
   const memory = `${Math.round(os.totalmem() / 2 ** 30)} GiB`;
-  const flags = [...(QUICK ? ["--quick"] : []), ...(SKIP_FOOTPRINT ? ["--no-footprint"] : [])];
+  const flags = [...(QUICK ? ["--quick"] : []), ...(SKIP_FOOTPRINT ? ["--no-footprint"] : []), ...(OTEL ? ["--otel"] : [])];
   const command = `pnpm bench${flags.length > 0 ? ` -- ${flags.join(" ")}` : ""}`;
   const machine = `${os.cpus().length} × ${cpuModel}, ${memory}, Node ${process.version}, ${os.platform()} ${os.release()}`;
   const md = [
@@ -440,6 +463,13 @@ function report(results, imports, footprint) {
         "(every run claims its thread, writes its frames once per tick and saves its conversation there; " +
         "its CPU column adds the redis-server's CPU per request);"
       : `- **ours-redis**: not measured, ${REDIS_SKIPPED};`,
+    ...(OTEL
+      ? [
+          "- **ours-otel-off**: ours with `telemetry: openTelemetry()` (`@copilot-runtime/otel`) and no OpenTelemetry SDK registered;",
+          "- **ours-otel**: the same with the SDK registered: spans batched (`BatchSpanProcessor`) to an exporter that drops them, " +
+            "metrics aggregated by a reader;",
+        ]
+      : []),
     `- **copilotkit-v1**: \`@copilotkit/runtime\` ${COPILOTKIT_VERSION}, ` +
       "`CopilotRuntime` + `OpenAIAdapter` + `copilotRuntimeNodeHttpEndpoint` (telemetry disabled);",
     `- **copilotkit-v2**: \`@copilotkit/runtime/v2\` ${COPILOTKIT_VERSION}, \`BuiltInAgent\` (maxSteps 3) + \`createCopilotNodeListener\`.`,

@@ -33,6 +33,18 @@ const request = adapterRequest;
 const collect = (req: AdapterRequest, a = adapter()): Promise<AdapterPart[]> => collectParts(a, req);
 
 describe("AnthropicAdapter", () => {
+  it("reports the answering model and the message id, and sends the request's extra headers (the trace context)", async () => {
+    fake.enqueue(textAnswer("ok"));
+    const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    const parts = await collectParts(adapter(), request({ headers: { traceparent } }), { metadata: true });
+    expect(parts.filter((p) => p.type === "response-metadata")).toEqual([
+      { type: "response-metadata", model: expect.any(String), id: expect.any(String) },
+    ]);
+    const headers = fake.requests.at(-1)!.headers;
+    expect(headers.traceparent).toBe(traceparent);
+    expect(headers["anthropic-version"]).toBe("2026-10-21");
+  });
+
   it("sends the Messages request: top-level system, max_tokens default, tools with input_schema, Bearer auth", async () => {
     fake.enqueue(textAnswer("ok"));
     await collect(

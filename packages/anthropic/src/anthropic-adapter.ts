@@ -140,7 +140,8 @@ export class AnthropicAdapter implements ServiceAdapter {
     const usage: Usage = {};
     let finish: FinishReason = "stop";
     try {
-      const headers = this.options.apiVersion !== undefined ? { "anthropic-version": this.options.apiVersion } : undefined;
+      const headers =
+        this.options.apiVersion !== undefined ? { ...request.headers, "anthropic-version": this.options.apiVersion } : request.headers;
       const stream = await client.messages.create(body, {
         signal: request.signal,
         ...(headers ? { headers } : {}),
@@ -149,6 +150,8 @@ export class AnthropicAdapter implements ServiceAdapter {
       for await (const event of stream) {
         switch (event.type) {
           case "message_start": {
+            const { id, model } = event.message;
+            if (id || model) yield { type: "response-metadata", ...(model ? { model } : {}), ...(id ? { id } : {}) };
             const u = event.message.usage;
             usage.inputTokens = u.input_tokens;
             usage.outputTokens = u.output_tokens;

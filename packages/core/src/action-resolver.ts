@@ -49,7 +49,10 @@ export class ActionResolver {
     }
     if (this.chains == null || this.chains.length === 0) return actions;
     const chains = await this.loadChains();
-    return uniqueNames([...actions, ...chains.map((definition) => normalizeAction(definition))]);
+    return uniqueNames([
+      ...actions,
+      ...chains.map((definition): NormalizedAction => ({ ...normalizeAction(definition), source: "langserve" })),
+    ]);
   }
 
   private async loadChains(): Promise<ActionDefinition[]> {

@@ -5,6 +5,7 @@ import type {
   Identity,
   RequestContext,
   RunAgentInput,
+  RunTelemetry,
   TokenUsage,
 } from "@copilot-runtime/protocol";
 
@@ -27,6 +28,8 @@ export interface AgentRunContext {
   readonly watchdog: RunWatchdog;
   /** A failure that did not end the run (e.g. a server action that threw): reported to `onError`. */
   reportError(error: unknown): void;
+  /** The run's telemetry, when the app turned it on (`telemetry` option): model calls and tool calls report to it. */
+  readonly telemetry?: RunTelemetry;
 }
 
 /** What an agent tells the stall watchdog; every event it yields counts as a sign of life too. */
@@ -70,5 +73,9 @@ export interface AgentEntry {
   readonly stallSubject?: string;
   /** The provider named in stall errors and usage, e.g. "openai". */
   readonly provider?: string;
+  /** The model it calls, for telemetry. */
+  readonly model?: string;
+  /** Whether the agent runs elsewhere (a remote AG-UI agent), for telemetry. */
+  readonly remote?: boolean;
   create(request: AgentRequest): RuntimeAgent | Promise<RuntimeAgent>;
 }

@@ -34,6 +34,7 @@ export function builtInAgent(options: BuiltInAgentOptions): AgentEntry {
     className: "CopilotRuntime",
     capabilities: capabilitiesOf(options),
     provider: options.adapter.provider,
+    model: options.adapter.model,
     stallSubject: "The LLM",
     async create({ input, properties, url, identity }: AgentRequest): Promise<RuntimeAgent> {
       const parameters = modelParametersFrom(properties);

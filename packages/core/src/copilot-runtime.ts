@@ -90,6 +90,7 @@ export class CopilotRuntime<const T extends readonly unknown[] = readonly unknow
       middleware: this.config.middleware,
       serverProperties: this.config.properties,
       stallMs: this.config.providerTimeoutMs,
+      ...(this.config.telemetry ? { telemetry: this.config.telemetry } : {}),
       url: request.url,
       context,
       activeRuns: this.config.activeRuns,

@@ -5,6 +5,7 @@ import {
   type AGUIEvent,
   type ActionContext,
   type NormalizedAction,
+  type RunTelemetry,
 } from "@copilot-runtime/protocol";
 import { EventChannel } from "./event-channel.js";
 import { isMessageLike } from "./message-result.js";
@@ -19,12 +20,16 @@ export interface ToolCallOutcome {
   call: PendingToolCall;
   resultMessageId: string;
   content: string;
+  /** Why the call did not run or failed (its `content` then tells the LLM). */
+  failure?: "unknown_tool" | "invalid_arguments" | "action_failed";
 }
 
 export interface ExecuteOptions {
   actions: ReadonlyMap<string, NormalizedAction>;
   context: Omit<ActionContext, "toolCallId">;
   onActionError: (error: unknown, call: PendingToolCall) => void;
+  /** The run's telemetry: each call that runs here is reported to it. */
+  telemetry?: RunTelemetry;
 }
 
 const NO_VALUE = "The action completed and returned no value.";
@@ -78,19 +83,51 @@ function parseArguments(call: PendingToolCall): { ok: true; value: Record<string
   return { ok: true, value: parsed };
 }
 
-async function runOne(call: PendingToolCall, options: ExecuteOptions, channel: EventChannel<AGUIEvent>): Promise<ToolCallOutcome> {
-  const resultMessageId = crypto.randomUUID();
+/** One call, reported to the run's telemetry when it is on: its span is the context its handler runs in. */
+async function runTraced(call: PendingToolCall, options: ExecuteOptions, channel: EventChannel<AGUIEvent>): Promise<ToolCallOutcome> {
   const action = options.actions.get(call.name);
+  if (options.telemetry === undefined) return runOne(call, action, options, channel, undefined);
+  const tool = options.telemetry.startTool({
+    name: call.name,
+    callId: call.id,
+    kind: action?.source ?? "action",
+    ...(action !== undefined ? { description: action.description } : {}),
+    arguments: call.args,
+  });
+  let thrown: unknown;
+  let outcome: ToolCallOutcome | undefined;
+  try {
+    outcome = await tool.run(() => runOne(call, action, options, channel, { headers: tool.headers, onError: (error) => (thrown = error) }));
+    return outcome;
+  } finally {
+    const code = outcome === undefined ? "action_failed" : outcome.failure;
+    tool.end({
+      ...(outcome !== undefined ? { result: outcome.content } : {}),
+      ...(code !== undefined ? { errorCode: code } : {}),
+      ...(thrown !== undefined ? { error: thrown } : {}),
+    });
+  }
+}
+
+async function runOne(
+  call: PendingToolCall,
+  action: NormalizedAction | undefined,
+  options: ExecuteOptions,
+  channel: EventChannel<AGUIEvent>,
+  traced: { headers: Readonly<Record<string, string>>; onError: (error: unknown) => void } | undefined,
+): Promise<ToolCallOutcome> {
+  const resultMessageId = crypto.randomUUID();
   if (action === undefined) {
-    return { call, resultMessageId, content: `Error: there is no tool named "${call.name}".` };
+    return { call, resultMessageId, content: `Error: there is no tool named "${call.name}".`, failure: "unknown_tool" };
   }
   const parsed = parseArguments(call);
-  if (!parsed.ok) return { call, resultMessageId, content: parsed.message };
+  if (!parsed.ok) return { call, resultMessageId, content: parsed.message, failure: "invalid_arguments" };
   const checked = action.parseArgs(parsed.value);
-  if (!checked.ok) return { call, resultMessageId, content: `Error: ${checked.message}` };
+  if (!checked.ok) return { call, resultMessageId, content: `Error: ${checked.message}`, failure: "invalid_arguments" };
 
   try {
-    const value: unknown = await action.invoke(checked.value, { ...options.context, toolCallId: call.id });
+    const context = { ...options.context, toolCallId: call.id, ...(traced !== undefined ? { traceHeaders: traced.headers } : {}) };
+    const value: unknown = await action.invoke(checked.value, context);
     if (typeof value === "string") return { call, resultMessageId, content: value };
     // A LangChain message is shown to the client as assistant text, like a one-chunk stream.
     const result = isMessageLike(value) ? once(contentText(value.content)) : value;
@@ -117,12 +154,13 @@ async function runOne(call: PendingToolCall, options: ExecuteOptions, channel: E
     }
     return { call, resultMessageId, content: content === "" ? NO_VALUE : content };
   } catch (error) {
+    traced?.onError(error);
     try {
       options.onActionError(error, call);
     } catch {
       // a failing error reporter must not change the result
     }
-    return { call, resultMessageId, content: errorText(error) };
+    return { call, resultMessageId, content: errorText(error), failure: "action_failed" };
   }
 }
 
@@ -145,7 +183,7 @@ export async function* executeToolCalls(
   signal.addEventListener("abort", onAbort, { once: true });
 
   calls.forEach((call, index) => {
-    void runOne(call, options, channel)
+    void runTraced(call, options, channel)
       .catch((error: unknown): ToolCallOutcome => ({ call, resultMessageId: crypto.randomUUID(), content: errorText(error) }))
       .then((outcome) => {
         outcomes[index] = outcome;

@@ -1,15 +1,30 @@
 import {
+  CopilotRuntimeError,
   EventType,
   ProviderError,
+  isAbortError,
   type AGUIEvent,
   type AdapterTool,
   type AssistantMessage,
   type Message,
   type ModelParameters,
   type ServiceAdapter,
+  type TelemetryChatEnd,
+  type Usage,
 } from "@copilot-runtime/protocol";
 import type { AgentRunContext } from "./agent.js";
 import type { PendingToolCall } from "./execute-tool-calls.js";
+
+/** Token counts of one call reported in several parts, summed. */
+function addUsage(total: Usage | undefined, usage: Usage): Usage {
+  if (total === undefined) return { ...usage };
+  const sum: Usage = { ...total };
+  for (const key of Object.keys(usage) as (keyof Usage)[]) {
+    const value = usage[key];
+    if (value != null) sum[key] = (sum[key] ?? 0) + value;
+  }
+  return sum;
+}
 
 export interface LlmCallRequest {
   adapter: ServiceAdapter;
@@ -33,6 +48,39 @@ export interface LlmAnswer {
  * reason go to the run context. A provider failure or an abort is thrown.
  */
 export async function* streamLlmCall(request: LlmCallRequest, context: AgentRunContext): AsyncGenerator<AGUIEvent, LlmAnswer> {
+  const chat = context.telemetry?.startChat({
+    provider: request.adapter.provider,
+    model: request.adapter.model,
+    parameters: request.parameters,
+    messages: request.messages,
+    tools: request.tools,
+  });
+  if (chat === undefined) return yield* streamAnswer(request, context, undefined);
+  const report: TelemetryChatEnd = {};
+  try {
+    const answer = yield* streamAnswer(request, context, { headers: chat.headers, report });
+    if (answer.message?.content !== undefined) report.outputText = answer.message.content;
+    if (answer.calls.length > 0) report.toolCalls = answer.calls.map(({ id, name, args }) => ({ id, name, arguments: args }));
+    return answer;
+  } catch (error) {
+    report.error = error;
+    report.errorCode = error instanceof CopilotRuntimeError ? error.code : isAbortError(error) ? "aborted" : "provider_error";
+    throw error;
+  } finally {
+    // (also when the consumer left mid-answer)
+    if (report.error === undefined && context.signal.aborted) {
+      report.error = context.signal.reason;
+      report.errorCode = context.signal.reason instanceof CopilotRuntimeError ? context.signal.reason.code : "aborted";
+    }
+    chat.end(report);
+  }
+}
+
+async function* streamAnswer(
+  request: LlmCallRequest,
+  context: AgentRunContext,
+  traced: { headers: Readonly<Record<string, string>>; report: TelemetryChatEnd } | undefined,
+): AsyncGenerator<AGUIEvent, LlmAnswer> {
   const { adapter } = request;
   const messageId = crypto.randomUUID();
   let text = "";
@@ -58,6 +106,7 @@ export async function* streamLlmCall(request: LlmCallRequest, context: AgentRunC
     tools: request.tools,
     parameters: request.parameters,
     signal: context.signal,
+    ...(traced !== undefined ? { headers: traced.headers } : {}),
   });
   for await (const part of parts) {
     context.watchdog.touch();
@@ -103,9 +152,16 @@ export async function* streamLlmCall(request: LlmCallRequest, context: AgentRunC
       }
       case "usage":
         context.addUsage({ provider: adapter.provider, model: adapter.model, ...part.usage });
+        if (traced !== undefined) traced.report.usage = addUsage(traced.report.usage, part.usage);
+        break;
+      case "response-metadata":
+        if (traced === undefined) break;
+        if (part.model !== undefined) traced.report.responseModel = part.model;
+        if (part.id !== undefined) traced.report.responseId = part.id;
         break;
       case "finish":
         context.setFinishReason(part.reason);
+        if (traced !== undefined) traced.report.finishReason = part.reason;
         // the provider says its generation failed: the run fails, it does not end as if it answered
         if (part.reason === "error")
           throw new ProviderError("provider_error", `${adapter.provider} ended its answer with an error.`, { provider: adapter.provider });

@@ -58,6 +58,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       middleware,
       serverProperties: config.properties,
       stallMs: config.providerTimeoutMs,
+      ...(config.telemetry ? { telemetry: config.telemetry } : {}),
       url: request.url,
       request,
       context,

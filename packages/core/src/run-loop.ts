@@ -59,6 +59,7 @@ export async function* runLoop(options: RunLoopOptions, context: AgentRunContext
       actions: toolSet.actions,
       context: { ...options.actionContext, signal: context.signal },
       onActionError: (error) => context.reportError(error),
+      ...(context.telemetry ? { telemetry: context.telemetry } : {}),
     });
     context.watchdog.resume();
     context.signal.throwIfAborted();

@@ -14,6 +14,8 @@ import {
   type RunAgentInput,
   type RunFailure,
   type RunFinishedEvent,
+  type RunTelemetry,
+  type RuntimeTelemetry,
   type TokenUsage,
 } from "@copilot-runtime/protocol";
 import type { ActiveRuns } from "./active-runs.js";
@@ -44,6 +46,8 @@ export interface RunSessionOptions {
   clientSignal?: AbortSignal;
   /** The runtime's runs in flight, for a graceful shutdown. */
   activeRuns?: ActiveRuns;
+  /** Where the run, its model calls and tool calls are reported (the `telemetry` option). */
+  telemetry?: RuntimeTelemetry;
 }
 
 /** Finish reasons that tell the client its answer was cut short; they travel in `RUN_FINISHED.result`. */
@@ -98,6 +102,7 @@ export class RunSession {
   private finishReason: FinishReason | undefined;
   private failure: RunFailure | undefined;
   private unlinkClient: (() => void) | undefined;
+  private telemetry: RunTelemetry | undefined;
 
   private constructor(
     private readonly options: RunSessionOptions,
@@ -201,6 +206,7 @@ export class RunSession {
       this.abort(new StallTimeout(entry.provider ?? "agent", stallMs, entry.stallSubject ?? "The agent")),
     );
     let iterator: AsyncIterator<AGUIEvent> | undefined;
+    this.telemetry = this.startTelemetry();
     try {
       let thrown: { error: unknown } | undefined;
       try {
@@ -287,7 +293,25 @@ export class RunSession {
       setFinishReason: (reason) => void (this.finishReason = reason),
       watchdog,
       reportError: (error) => this.options.middleware.error({ error, source: "action", ...this.reportBase() }),
+      ...(this.telemetry ? { telemetry: this.telemetry } : {}),
     };
+  }
+
+  private startTelemetry(): RunTelemetry | undefined {
+    const { telemetry, agent, agentId, input, request, context } = this.options;
+    if (telemetry === undefined) return undefined;
+    return telemetry.startRun({
+      agentId,
+      agentName: agent.className,
+      remote: agent.remote === true,
+      threadId: input.threadId,
+      runId: input.runId,
+      ...(agent.provider !== undefined ? { provider: agent.provider } : {}),
+      ...(agent.model !== undefined ? { model: agent.model } : {}),
+      ...(request ? { headers: request.headers } : {}),
+      ...(context.identity ? { identity: context.identity } : {}),
+      inputMessages: this.hooked.inputMessages,
+    });
   }
 
   /** A terminal event the agent sent itself: its usage and failure count. */
@@ -371,6 +395,14 @@ export class RunSession {
     if (failure) middleware.error({ error: failure.cause ?? failure, source: "run", ...this.reportBase() });
     this.options.activeRuns?.delete(this);
     const usage = totalUsage(this.usage);
+    this.telemetry?.end({
+      // stopped, or the client went away: nothing failed
+      outcome: failure === undefined ? "success" : failure.code === "stopped" || failure.code === "aborted" ? "cancelled" : "error",
+      ...(failure ? { errorCode: failure.code, error: failure.cause ?? failure } : {}),
+      ...(usage ? { usage } : {}),
+      ...(failure === undefined && this.finishReason !== undefined ? { finishReason: this.finishReason } : {}),
+      outputMessages,
+    });
     void middleware.afterRun({
       ...this.hooked,
       outputMessages,

@@ -22,6 +22,7 @@ describe("every misconfiguration is a ConfigurationError naming the option", () 
     ["langserve chains that are not an array", { langserve: { chainUrl: "http://x" } }, /`langserve` must be an array/],
     ["two actions with one name", { actions: [hello, hello] }, /Two actions are named "hello"/],
     ["an action without a handler", { actions: [{ name: "broken" }] }, /Action "broken" has no handler function/],
+    ["telemetry without startRun", { telemetry: {} }, /`telemetry` must implement RuntimeTelemetry/],
   ])("%s", (_name, options, message) => {
     const make = () => new CopilotRuntime(options as CopilotRuntimeOptions);
     expect(make).toThrow(ConfigurationError);

@@ -5,6 +5,7 @@ import {
   type ErrorReport,
   type LangServeChainConfig,
   type RunAgentInput,
+  type RuntimeTelemetry,
   type ServiceAdapter,
   type TypedActionDefinitions,
 } from "@copilot-runtime/protocol";
@@ -70,6 +71,11 @@ export interface CopilotRuntimeOptions<T extends readonly unknown[] = readonly u
   keepAliveMs?: number;
   /** Called for every error: failed actions, failed runs, failing middleware. Never required. */
   onError?: (report: ErrorReport) => void;
+  /**
+   * Traces and metrics of every run, model call and tool call: `telemetry: openTelemetry()` from
+   * `@copilot-runtime/otel`. Off by default; without it the runtime loads and runs no telemetry code.
+   */
+  telemetry?: RuntimeTelemetry;
 }
 
 export interface HandlerOptions {
@@ -113,6 +119,7 @@ export interface RuntimeConfig {
   providerTimeoutMs: number;
   onClientDisconnect: ClientDisconnectPolicy;
   keepAliveMs: number;
+  telemetry: RuntimeTelemetry | undefined;
   /** The runs in flight, for `close()`. */
   activeRuns: ActiveRuns;
 }
@@ -144,6 +151,11 @@ export function resolveRuntimeOptions(options: CopilotRuntimeOptions): RuntimeCo
   if (options.runStore != null && typeof options.runStore.begin !== "function") {
     throw new ConfigurationError("`runStore` must implement RunStore (begin, frame, end, connect, stop).");
   }
+  if (options.telemetry != null && typeof options.telemetry.startRun !== "function") {
+    throw new ConfigurationError(
+      "`telemetry` must implement RuntimeTelemetry (startRun), e.g. openTelemetry() from @copilot-runtime/otel.",
+    );
+  }
   const middleware = new MiddlewareChain(options.middleware, options.onError);
   const store: RunStore = options.runStore ?? new MemoryRunStore();
   store.reportErrorsTo?.((error) => middleware.error({ error, source: "store" }));
@@ -162,6 +174,7 @@ export function resolveRuntimeOptions(options: CopilotRuntimeOptions): RuntimeCo
     providerTimeoutMs: options.providerTimeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS,
     onClientDisconnect: options.onClientDisconnect ?? "abort",
     keepAliveMs: nonNegative("keepAliveMs", options.keepAliveMs, DEFAULT_KEEP_ALIVE_MS),
+    telemetry: options.telemetry ?? undefined,
     activeRuns: new ActiveRuns(),
   };
 }

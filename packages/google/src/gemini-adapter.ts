@@ -12,6 +12,13 @@ import { GeminiStreamState, type GeminiChunk } from "./gemini-stream.js";
 import { toProviderError } from "./map-error.js";
 
 /** How one Google SDK makes a client and streams an answer. */
+/** Per-call options of a Gemini request. */
+export interface GeminiCallOptions {
+  signal: AbortSignal;
+  /** Extra HTTP headers (the trace context). */
+  headers?: Readonly<Record<string, string>>;
+}
+
 export interface GeminiBinding<Client> {
   /** The adapter's class name, for error messages. */
   adapter: string;
@@ -20,7 +27,7 @@ export interface GeminiBinding<Client> {
   /** A client for an API key (the SDK, an optional peer dependency, is loaded then). */
   createClient(apiKey: string): Promise<Client>;
   /** Starts one streamed answer. */
-  generate(client: Client, model: string, request: GeminiRequest, signal: AbortSignal): Promise<AsyncIterable<GeminiChunk>>;
+  generate(client: Client, model: string, request: GeminiRequest, options: GeminiCallOptions): Promise<AsyncIterable<GeminiChunk>>;
   /** The key a ready client holds, to keep it out of error messages. */
   apiKeyOf?(client: Client): string | undefined;
 }
@@ -63,7 +70,10 @@ export class GeminiAdapter<Client> implements ServiceAdapter {
     const { client, apiKey } = await this.connect();
     const state = new GeminiStreamState(apiKey);
     try {
-      const chunks = await this.binding.generate(client, this.model, buildGeminiRequest(request), request.signal);
+      const chunks = await this.binding.generate(client, this.model, buildGeminiRequest(request), {
+        signal: request.signal,
+        ...(request.headers !== undefined ? { headers: request.headers } : {}),
+      });
       for await (const chunk of chunks) yield* state.parts(chunk);
     } catch (error) {
       if (request.signal.aborted) throw abortError(error);

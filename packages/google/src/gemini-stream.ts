@@ -17,6 +17,9 @@ export interface GeminiChunk {
     thoughtsTokenCount?: number;
   };
   promptFeedback?: { blockReason?: string; blockReasonMessage?: string };
+  /** The model that answered, and the answer's id. */
+  modelVersion?: string;
+  responseId?: string;
   /** A mid-stream failure (the legacy SDK yields it as a chunk). */
   error?: GeminiErrorObject;
 }
@@ -39,11 +42,17 @@ export class GeminiStreamState {
   private usage: Usage | undefined;
   private finish: FinishReason | undefined;
   private calls = 0;
+  private described = false;
 
   constructor(private readonly apiKey?: string) {}
 
   *parts(chunk: GeminiChunk): Generator<AdapterPart> {
     if (chunk.error) throw streamChunkError(chunk.error, this.apiKey);
+    if (!this.described && (chunk.modelVersion || chunk.responseId)) {
+      this.described = true;
+      const { modelVersion: model, responseId: id } = chunk;
+      yield { type: "response-metadata", ...(model ? { model } : {}), ...(id ? { id } : {}) };
+    }
     const usage = chunk.usageMetadata;
     if (usage) {
       this.usage = {

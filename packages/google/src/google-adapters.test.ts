@@ -200,6 +200,14 @@ describe("a missing SDK package", () => {
 });
 
 describe.each(bindings)("%s on replayed streams in Gemini's wire format (fixtures, CRLF framing)", (_name, make) => {
+  it("reports the answering model once, and sends the request's extra headers (the trace context)", async () => {
+    fake.enqueue(replayFixture(FIXTURES.geminiText));
+    const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    const parts = await collectParts(make(), request({ headers: { traceparent } }), { metadata: true });
+    expect(parts.filter((p) => p.type === "response-metadata")).toEqual([{ type: "response-metadata", model: "gemini-2.5-flash" }]);
+    expect(fake.requests.at(-1)!.headers.traceparent).toBe(traceparent);
+  });
+
   it("streams a six-frame text answer, with its usage", async () => {
     fake.enqueue(replayFixture(FIXTURES.geminiText));
     const parts = await collect(make());

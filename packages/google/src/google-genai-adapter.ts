@@ -19,12 +19,13 @@ const GENAI: GeminiBinding<GoogleGenAI> = {
     const apiKey = (client as unknown as { apiKey?: unknown }).apiKey;
     return typeof apiKey === "string" ? apiKey : undefined;
   },
-  generate: (client, model, request, signal) =>
+  generate: (client, model, request, { signal, headers }) =>
     client.models.generateContentStream({
       model,
       contents: request.contents,
       config: {
         abortSignal: signal,
+        ...(headers !== undefined ? { httpOptions: { headers: { ...headers } } } : {}),
         ...(request.systemInstruction !== undefined ? { systemInstruction: request.systemInstruction } : {}),
         ...(request.tools ? { tools: request.tools as never } : {}),
         ...request.generationConfig,

@@ -9,6 +9,13 @@ export interface GoogleGenerativeAIAdapterOptions extends GeminiOptions {
   requestOptions?: RequestOptions;
 }
 
+/** The app's own `customHeaders` (a `Headers` or a record) as a record, to add the trace context to. */
+function customHeadersOf(requestOptions: RequestOptions | undefined): Record<string, string> {
+  const custom = requestOptions?.customHeaders;
+  if (custom === undefined) return {};
+  return custom instanceof Headers ? Object.fromEntries(custom.entries()) : { ...custom };
+}
+
 function legacyBinding(requestOptions: RequestOptions | undefined): GeminiBinding<GoogleGenerativeAI> {
   return {
     adapter: "GoogleGenerativeAIAdapter",
@@ -17,7 +24,7 @@ function legacyBinding(requestOptions: RequestOptions | undefined): GeminiBindin
       const sdk = await importOptionalSdk("@google/generative-ai", "GoogleGenerativeAIAdapter", () => import("@google/generative-ai"));
       return new sdk.GoogleGenerativeAI(apiKey);
     },
-    async generate(client, model, request, signal) {
+    async generate(client, model, request, { signal, headers }) {
       const generative = client.getGenerativeModel(
         {
           model,
@@ -25,7 +32,7 @@ function legacyBinding(requestOptions: RequestOptions | undefined): GeminiBindin
           ...(request.tools ? { tools: request.tools as never } : {}),
           generationConfig: request.generationConfig,
         },
-        requestOptions,
+        headers !== undefined ? { ...requestOptions, customHeaders: { ...customHeadersOf(requestOptions), ...headers } } : requestOptions,
       );
       const result = await generative.generateContentStream({ contents: request.contents as never }, { signal });
       // The SDK also aggregates the stream into `response`; a failure would reject it unobserved.

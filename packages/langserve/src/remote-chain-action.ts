@@ -59,9 +59,9 @@ function chainAction(chain: LangServeChainConfig, parameters: ChainParameters): 
     name: chain.name,
     description: chain.description,
     parameters: parameters.schema,
-    handler: async (args, { signal }) => {
+    handler: async (args, { signal, traceHeaders }) => {
       const input = parameters.parameterType === "single" ? args[parameters.argument] : args;
-      const options = { name: chain.name, headers: await resolveHeaders(chain.headers), signal };
+      const options = { name: chain.name, headers: { ...traceHeaders, ...(await resolveHeaders(chain.headers)) }, signal };
       return chain.stream === true ? streamChain(chain.chainUrl, input, options) : invokeChain(chain.chainUrl, input, options);
     },
   };

@@ -47,6 +47,17 @@ const frame = (delta: unknown, finish: string | null = null) => {
 };
 
 describe("OpenAIAdapter", () => {
+  it("reports the answering model and the answer's id once, and sends the request's extra headers (the trace context)", async () => {
+    fake.enqueue(textAnswer("Hi"));
+    const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    const parts = await collectParts(adapter, request({ headers: { traceparent } }), { metadata: true });
+    expect(parts.filter((p) => p.type === "response-metadata")).toEqual([
+      { type: "response-metadata", model: expect.any(String), id: expect.any(String) },
+    ]);
+    expect(parts[0]!.type).toBe("response-metadata");
+    expect(fake.requests.at(-1)!.headers.traceparent).toBe(traceparent);
+  });
+
   it("streams text deltas, usage and the finish reason", async () => {
     fake.enqueue(textAnswer("Hello there", { usage: { inputTokens: 10, outputTokens: 3 } }));
     expect(await collect(request())).toEqual([
@@ -201,6 +212,7 @@ describe("OpenAIAdapter", () => {
     fake.enqueue(textAnswer("one two three", { holdAfter: 2, hold: new Promise<void>((r) => (release = r)) }));
     const controller = new AbortController();
     const iterator = adapter.stream(request({ signal: controller.signal }))[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toMatchObject({ type: "response-metadata" });
     expect((await iterator.next()).value).toEqual({ type: "text-delta", delta: "one" });
     const pending = iterator.next();
     controller.abort();

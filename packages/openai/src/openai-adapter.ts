@@ -105,9 +105,15 @@ export class OpenAIAdapter implements ServiceAdapter {
     try {
       const stream = await client.chat.completions.create(body, {
         signal: request.signal,
+        ...(request.headers !== undefined ? { headers: request.headers } : {}),
         ...(this.options.maxRetries != null ? { maxRetries: this.options.maxRetries } : {}),
       });
+      let described = false;
       for await (const chunk of stream) {
+        if (!described && (chunk.model || chunk.id)) {
+          described = true;
+          yield { type: "response-metadata", ...(chunk.model ? { model: chunk.model } : {}), ...(chunk.id ? { id: chunk.id } : {}) };
+        }
         if (chunk.usage) {
           const usage = chunk.usage;
           yield {

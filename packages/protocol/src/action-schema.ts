@@ -23,6 +23,8 @@ export interface NormalizedAction {
   /** Checks the LLM's arguments; a failure message is meant for the LLM. */
   parseArgs(args: Record<string, unknown>): ParseArgsResult;
   invoke(args: Record<string, unknown>, context: ActionContext): ActionResult | Promise<ActionResult>;
+  /** Where it comes from, when not from the app's `actions`: a LangServe chain or an MCP server's tool (for telemetry). */
+  source?: "langserve" | "mcp";
 }
 
 function parameterToJsonSchema(parameter: Parameter): JSONSchema {

@@ -36,6 +36,11 @@ export interface ActionContext {
   toolCallId: string;
   /** The verified caller, when an auth middleware set one. */
   identity?: Identity;
+  /**
+   * The trace context of this call (`traceparent`, `tracestate`) when the app turned telemetry on: send these
+   * headers with the requests the handler makes, and the servers it calls join the trace. Absent otherwise.
+   */
+  traceHeaders?: Readonly<Record<string, string>>;
 }
 
 /**

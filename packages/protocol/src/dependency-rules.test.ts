@@ -83,6 +83,19 @@ describe("dependency rules", () => {
     expect(peers("langserve")).toEqual([]);
   });
 
+  it("OpenTelemetry is the otel package's peer, and only its: core loads no telemetry code", () => {
+    expect(deps("otel")).toEqual(["@copilot-runtime/protocol"]);
+    expect(peers("otel")).toEqual(["@opentelemetry/api"]);
+    for (const [dir, pkg] of packages) {
+      if (dir === "otel") continue;
+      const runtime = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
+      expect(
+        runtime.filter((name) => name.startsWith("@opentelemetry/")),
+        dir,
+      ).toEqual([]);
+    }
+  });
+
   it("the ready middleware depend on protocol only", () => {
     expect(deps("middleware")).toEqual(["@copilot-runtime/protocol"]);
   });

@@ -20,3 +20,4 @@ export * from "./redact.js";
 export * from "./remote-chain.js";
 export * from "./service-adapter.js";
 export * from "./sse-encoder.js";
+export * from "./telemetry.js";

@@ -32,6 +32,11 @@ export interface AdapterRequest {
   parameters: ModelParameters;
   /** Aborted when the client goes away or the run is stopped: cancel the provider request. */
   signal: AbortSignal;
+  /**
+   * Extra HTTP headers to send with the provider request: the trace context (`traceparent`) when the app turned
+   * telemetry on. An adapter sends them where its SDK takes per-request headers; absent or empty otherwise.
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface Usage {
@@ -53,6 +58,8 @@ export type AdapterPart =
   | { type: "tool-call-delta"; toolCallId: string; argsDelta: string }
   | { type: "tool-call-end"; toolCallId: string }
   | { type: "usage"; usage: Usage }
+  /** What the provider says about its answer: the model that answered (it may differ from the one asked for) and its id. */
+  | { type: "response-metadata"; model?: string; id?: string }
   | { type: "finish"; reason: FinishReason }
   | { type: "error"; error: ProviderError };
 

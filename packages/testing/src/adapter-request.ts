@@ -16,9 +16,20 @@ export function adapterRequest(overrides: Partial<AdapterRequest> = {}): Adapter
   };
 }
 
-/** Every part an adapter streams for a request (rejects as the adapter does). */
-export async function collectParts(adapter: ServiceAdapter, request: AdapterRequest = adapterRequest()): Promise<AdapterPart[]> {
+export interface CollectPartsOptions {
+  /** Keep the `response-metadata` parts (the answering model and the answer's id); left out by default. */
+  metadata?: boolean;
+}
+
+/** Every part an adapter streams for a request (rejects as the adapter does); `response-metadata` only when asked for. */
+export async function collectParts(
+  adapter: ServiceAdapter,
+  request: AdapterRequest = adapterRequest(),
+  options: CollectPartsOptions = {},
+): Promise<AdapterPart[]> {
   const parts: AdapterPart[] = [];
-  for await (const part of adapter.stream(request)) parts.push(part);
+  for await (const part of adapter.stream(request)) {
+    if (part.type !== "response-metadata" || options.metadata === true) parts.push(part);
+  }
   return parts;
 }
