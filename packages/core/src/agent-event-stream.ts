@@ -17,7 +17,7 @@ export function isAgentEvents(source: unknown): source is AgentEvents {
 
 /** A promise that rejects with the signal's reason once it aborts, and a way to stop listening. */
 function abortion(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
-  let dispose = () => undefined as void;
+  let dispose: (() => void) | undefined;
   const promise = new Promise<never>((_, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const onAbort = () => reject(signal.reason);
@@ -25,7 +25,7 @@ function abortion(signal: AbortSignal): { promise: Promise<never>; dispose(): vo
     dispose = () => signal.removeEventListener("abort", onAbort);
   });
   promise.catch(() => undefined);
-  return { promise, dispose: () => dispose() };
+  return { promise, dispose: () => dispose?.() };
 }
 
 /** An observable's events, buffered as they come (observables do not wait for their reader). */
