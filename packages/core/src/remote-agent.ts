@@ -65,7 +65,8 @@ export function agentFailure(agentId: string, error: unknown): CopilotRuntimeErr
     return new AgentError("agent_unavailable", `The agent ${name} could not be reached, or its connection was lost.`, options);
   }
   if (isAbortError(first)) return new AgentError("agent_unavailable", `The agent ${name} aborted its run.`, options);
-  if (first instanceof SyntaxError || (first instanceof Error && /^(ZodError|AGUIError)$/.test(first.name))) {
+  const malformed = first instanceof Error && (/^(ZodError|AGUIError)$/.test(first.name) || /^Invalid event\b/.test(first.message));
+  if (first instanceof SyntaxError || malformed) {
     return new AgentError("agent_protocol_error", `The agent ${name} sent a malformed AG-UI event stream.`, options);
   }
   return new AgentError("agent_error", `The agent ${name} failed.`, options);
@@ -136,11 +137,6 @@ async function capabilitiesOf(agent: AgUiAgentLike): Promise<AgentCapabilities |
   }
 }
 
-function classNameOf(agent: AgUiAgentLike): string {
-  const name = (agent as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === "string" && name !== "" && name !== "Object" ? name : "AgUiAgent";
-}
-
 /**
  * A remote or framework AG-UI agent served under `agentId`: every run uses a fresh instance (`clone()`
  * when the agent has one), gets the run's whole `RunAgentInput`, and its events pass through unchanged
@@ -152,7 +148,8 @@ export function remoteAgentEntry(agentId: string, agent: AgUiAgentLike): AgentEn
     typeof agent.description === "string" && agent.description !== "" ? agent.description : `The AG-UI agent ${JSON.stringify(agentId)}.`;
   return {
     description,
-    className: classNameOf(agent),
+    // not the agent's class name: bundled packages minify it (HttpAgent is "Vt" in @ag-ui/client 1.0.0)
+    className: "AgUiAgent",
     stallSubject: `The agent ${JSON.stringify(agentId)}`,
     provider: agentId,
     loadCapabilities: () => capabilitiesOf(agent),

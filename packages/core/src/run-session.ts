@@ -358,7 +358,7 @@ export class RunSession {
     // a run that ended without a terminal event (the consumer left, or it never started) failed for its abort reason
     if (this.failure === undefined && !this.terminalSent)
       this.failure = runFailure(this.signal.aborted ? this.signal.reason : new ClientGone());
-    const outputMessages: Message[] = this.transcript.outputMessages();
+    const outputMessages: Message[] = this.transcript.outputMessages(new Set(this.hooked.inputMessages.map((message) => message.id)));
     if (this.claimed && store !== undefined) {
       const messages = [...this.hooked.inputMessages, ...outputMessages];
       try {
