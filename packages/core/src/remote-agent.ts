@@ -122,6 +122,47 @@ async function* runRemote(
   }
 }
 
+type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** A body whose read errors are named `AbortError` (the cause kept), so that cancelling it after a failure does not reject. */
+function forgivingBody(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        controller.error(Object.assign(new Error("The connection to the agent was lost.", { cause: error }), { name: "AbortError" }));
+      }
+    },
+    cancel: (reason) => reader.cancel(reason).catch(() => undefined),
+  });
+}
+
+/**
+ * `HttpAgent` (@ag-ui/client 1.0.0) cancels the response body's reader when its run ends, and rethrows
+ * that cancel's rejection unless it is an `AbortError`: a stream the remote cut (`TypeError: terminated`)
+ * then becomes an unhandled rejection that ends a Node process. Its `fetch` is wrapped for the run so the
+ * body's errors carry that name; the original error stays the cause (and decides the code).
+ */
+function guardHttpAgentFetch(agent: AgUiAgentLike): void {
+  const candidate = agent as AgUiAgentLike & { fetch?: unknown; url?: unknown };
+  if (typeof candidate.fetch !== "function" || typeof candidate.url !== "string") return;
+  const original = candidate.fetch as FetchLike;
+  const guarded: FetchLike = async (input, init) => {
+    const response = await original(input, init);
+    if (!response.ok || response.body === null) return response;
+    return new Response(forgivingBody(response.body), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
+  candidate.fetch = guarded;
+}
+
 /** An agent's capabilities for `/info`, when it reports them (bounded in time; a failure leaves them out). */
 async function capabilitiesOf(agent: AgUiAgentLike): Promise<AgentCapabilities | undefined> {
   if (typeof agent.getCapabilities !== "function") return undefined;
@@ -155,6 +196,7 @@ export function remoteAgentEntry(agentId: string, agent: AgUiAgentLike): AgentEn
     loadCapabilities: () => capabilitiesOf(agent),
     create(): RuntimeAgent {
       const instance = typeof agent.clone === "function" ? agent.clone() : agent;
+      if (instance !== agent) guardHttpAgentFetch(instance);
       return { run: (input, context) => runRemote(agentId, instance, input, context) };
     },
   };

@@ -33,14 +33,14 @@ const scenarios: Record<string, (input: RunAgentInput) => AgUiScript> = {
   // answers with the thread id and the user's text, slowly, so that concurrent runs interleave
   echo: (input) => ({
     kind: "events",
-    delayMs: 3,
+    delayMs: 20,
     events: [
       started(input),
       ...text(`m-${input.runId}`, `${input.threadId}|${lastUserText(input)}|${input.messages.length}`),
       finished(input),
     ],
   }),
-  hold: (input) => ({ kind: "events", events: [started(input), { type: EventType.TEXT_MESSAGE_START, messageId: "h1" }], then: "hold" }),
+  hold: (input) => ({ kind: "events", events: [started(input), { type: EventType.TEXT_MESSAGE_START, messageId: "h1" }], after: "hold" }),
   status401: () => ({ kind: "status", status: 401, body: secretBody }),
   status403: () => ({ kind: "status", status: 403, body: secretBody }),
   status404: () => ({ kind: "status", status: 404, body: secretBody }),
@@ -67,7 +67,7 @@ const scenarios: Record<string, (input: RunAgentInput) => AgUiScript> = {
     kind: "frames",
     frames: [`data: ${JSON.stringify(started(input))}\n\n`, `data: {"secret":"${UPSTREAM_SECRET}"}\n\n`],
   }),
-  cut: (input) => ({ kind: "events", events: [started(input), ...text("c1", "cut short")], then: "cut" }),
+  cut: (input) => ({ kind: "events", events: [started(input), ...text("c1", "cut short")], after: "cut" }),
   empty: () => ({ kind: "frames", frames: [] }),
   remoteError: (input) => ({
     kind: "events",
@@ -110,7 +110,7 @@ beforeAll(async () => {
     middleware: {
       onRequest: ({ request, context }) => {
         const user = request.headers.get("x-user");
-        if (user) context.identity = { subject: user };
+        if (user) context.identity = { id: user };
       },
       onBeforeRequest: (options) => void before.push(options),
       onAfterRequest: (options) => void after.push(options),
@@ -127,7 +127,7 @@ afterAll(async () => {
   await remote.close();
 });
 
-function input(overrides: Partial<RunAgentInput> = {}): RunAgentInput {
+function runInput(overrides: Partial<RunAgentInput> = {}): RunAgentInput {
   return {
     threadId: `thread-${crypto.randomUUID()}`,
     runId: `run-${crypto.randomUUID()}`,
@@ -192,7 +192,7 @@ describe.each(clients)("through the runtime with %s", (_name, makeAgent) => {
   it("passes every event type through unchanged and in order", async () => {
     const { agent, events, errors } = await runWith("all");
     expect(errors).toEqual([]);
-    const sent = everyEventType({ ...input(), threadId: "x", runId: "y" });
+    const sent = everyEventType(runInput());
     expect(eventTypes(events)).toEqual(sent.map((event) => event.type));
     expect(events.find((event) => event.type === "RAW")).toMatchObject({ event: { vendor: "scripted", detail: 1 }, source: "scripted" });
     expect(events.find((event) => event.type === "ACTIVITY_DELTA")).toMatchObject({
@@ -231,8 +231,8 @@ describe("faults: a RUN_ERROR with a stable code, a 200 stream that ends cleanly
     ["cut", "agent_unavailable"],
     ["remoteError", "graph_error"],
   ])("%s → %s", async (agentId, code) => {
-    const started = Date.now();
-    const response = await post(`/agent/${agentId}/run`, input());
+    const startedAt = Date.now();
+    const response = await post(`/agent/${agentId}/run`, runInput());
     expect(response.status).toBe(200);
     expect(response.text).not.toContain(UPSTREAM_SECRET);
     expect(response.text).not.toContain("agent.py");
@@ -240,17 +240,17 @@ describe("faults: a RUN_ERROR with a stable code, a 200 stream that ends cleanly
     const events = parseSSE(response.text);
     verifyEvents(events);
     expect(events.at(-1)).toMatchObject({ type: "RUN_ERROR", code });
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(Date.now() - startedAt).toBeLessThan(5000);
   });
 
   it("drops an event type AG-UI does not know and goes on", async () => {
-    const events = parseSSE((await post("/agent/unknownType/run", input())).text);
+    const events = parseSSE((await post("/agent/unknownType/run", runInput())).text);
     expect(eventTypes(events)).toEqual(["RUN_STARTED", "TEXT_MESSAGE_START", "TEXT_MESSAGE_CONTENT", "TEXT_MESSAGE_END", "RUN_FINISHED"]);
   });
 
   it("the fault reaches onAfterRequest with its code, the upstream answer only in the cause", async () => {
     const threadId = `thread-${crypto.randomUUID()}`;
-    await post("/agent/status401/run", input({ threadId }));
+    await post("/agent/status401/run", runInput({ threadId }));
     await vi.waitFor(() => expect(after.find((options) => options.threadId === threadId)).toBeDefined());
     const report = after.find((options) => options.threadId === threadId)!;
     expect(report.error).toMatchObject({ code: "agent_auth", message: 'The agent "status401" answered HTTP 401.' });
@@ -258,9 +258,146 @@ describe("faults: a RUN_ERROR with a stable code, a 200 stream that ends cleanly
   });
 });
 
+describe("one configured agent, many threads", () => {
+  it("50 concurrent runs on different threads: each gets its own answer, the remote sees only its own messages", async () => {
+    const runs = Array.from({ length: 50 }, (_, index) => {
+      const history: Message[] = Array.from({ length: (index % 3) + 1 }, (_unused, turn) => ({
+        id: `u-${index}-${turn}`,
+        role: "user",
+        content: `question ${index}.${turn}`,
+      }));
+      return { index, body: runInput({ threadId: `thread-c${index}-${crypto.randomUUID()}`, messages: history }) };
+    });
+    const startedAt = Date.now();
+    const results = await Promise.all(runs.map(async ({ body }) => parseSSE((await post("/agent/echo/run", body)).text)));
+    const elapsedMs = Date.now() - startedAt;
+    let crossTalk = 0;
+    results.forEach((events, index) => {
+      const { body } = runs[index]!;
+      verifyEvents(events);
+      const delta = events
+        .filter((event) => event.type === "TEXT_MESSAGE_CONTENT")
+        .map((event) => event.delta as string)
+        .join("");
+      const expected = `${body.threadId}|question ${index}.${body.messages.length - 1}|${body.messages.length}`;
+      if (delta !== expected || events[0]?.threadId !== body.threadId) crossTalk++;
+    });
+    const seen = remote.requests.filter((request) => request.scenario === "echo");
+    for (const { body } of runs) {
+      const request = seen.find((candidate) => candidate.input.threadId === body.threadId);
+      if (request === undefined || JSON.stringify(request.input.messages) !== JSON.stringify(body.messages)) crossTalk++;
+    }
+    expect(crossTalk).toBe(0);
+    expect(remote.peakOpen()).toBeGreaterThan(1);
+    // the figures for the closing note
+    console.info(
+      `50 concurrent runs on one HttpAgent: ${elapsedMs} ms, up to ${remote.peakOpen()} open at the remote, cross-talk ${crossTalk}`,
+    );
+  });
+});
+
+describe("the client going away, and stop, end the remote run", () => {
+  const lastHold = () => remote.requests.filter((request) => request.scenario === "hold").at(-1)!;
+
+  it("a client that disconnects closes the upstream request (measured at the remote)", async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${baseUrl}/agent/hold/run`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(runInput()),
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    await reader.read();
+    await vi.waitFor(() => expect(remote.open()).toBeGreaterThan(0));
+    const abortedAt = Date.now();
+    controller.abort();
+    await vi.waitFor(() => expect(lastHold().closedAfterMs).toBeDefined(), { timeout: 2000 });
+    expect(lastHold().finished).toBe(false);
+    expect(Date.now() - abortedAt).toBeLessThan(1000);
+  });
+
+  it.each([
+    ["an AG-UI 1.0 client", "1.0", { type: "RUN_FINISHED", outcome: { type: "cancelled" } }],
+    ["an older client", undefined, { type: "RUN_ERROR", code: "stopped" }],
+  ])("stop closes the upstream request; %s gets its end", async (_name, protocolVersion, end) => {
+    const body = runInput(protocolVersion ? { protocolVersion } : {});
+    const answer = post("/agent/hold/run", body);
+    await vi.waitFor(() => expect(remote.requests.some((request) => request.input.threadId === body.threadId)).toBe(true));
+    const stop = await post(`/agent/hold/stop/${encodeURIComponent(body.threadId)}`, {});
+    expect(JSON.parse(stop.text)).toEqual({ stopped: true });
+    const events = parseSSE((await answer).text);
+    expect(events.at(-1)).toMatchObject(end);
+    await vi.waitFor(() =>
+      expect(remote.requests.find((request) => request.input.threadId === body.threadId)?.closedAfterMs).toBeDefined(),
+    );
+  });
+});
+
+describe("middleware sees agent runs like built-in ones", () => {
+  it("onBeforeRequest and onAfterRequest get the input and output messages, properties, identity and usage", async () => {
+    const body = runInput({ forwardedProps: { locale: "de" } });
+    const response = await post("/agent/all/run", body, { headers: { "x-user": "ada", authorization: "Bearer end-user-token" } });
+    expect(parseSSE(response.text).at(-1)?.type).toBe("RUN_FINISHED");
+    await vi.waitFor(() => expect(after.find((options) => options.threadId === body.threadId)).toBeDefined());
+    const hooked = before.find((options) => options.threadId === body.threadId)!;
+    expect(hooked.inputMessages).toEqual(body.messages);
+    expect(hooked.properties).toEqual({ tenant: "acme", locale: "de", identity: { id: "ada" } });
+    const report = after.find((options) => options.threadId === body.threadId)!;
+    expect(report.outputMessages).toEqual([
+      {
+        id: "a1",
+        role: "assistant",
+        content: "Hello, world!",
+        toolCalls: [{ id: "c1", type: "function", function: { name: "search", arguments: '{"q":"ag-ui"}' } }],
+      },
+      { id: "t1", role: "tool", toolCallId: "c1", content: "3 results" },
+    ]);
+    expect(report.usage).toMatchObject({ inputTokens: 11, outputTokens: 7 });
+    expect(report.error).toBeUndefined();
+    // nothing of the end user's request is forwarded by default
+    const upstream = remote.requests.find((request) => request.input.threadId === body.threadId)!;
+    expect(upstream.headers.authorization).toBeUndefined();
+    expect(upstream.headers["x-user"]).toBeUndefined();
+    expect(JSON.stringify(upstream.input)).not.toContain("acme");
+  });
+
+  it("the request-function form forwards the end user's credentials when the app says so", async () => {
+    const forwarding = new CopilotRuntime({
+      agents: ({ request, identity }) => ({
+        research: new HttpAgent100({
+          url: `${remote.url}/echo`,
+          headers: {
+            ...(request?.headers.get("authorization") ? { authorization: request.headers.get("authorization")! } : {}),
+            ...(identity ? { "x-end-user": identity.id } : {}),
+          },
+        }),
+      }),
+      middleware: {
+        onRequest: ({ context }) => {
+          context.identity = { id: "grace" };
+        },
+      },
+    });
+    const handler = forwarding.handler({ basePath: "/api" });
+    const body = runInput();
+    const response = await handler(
+      new Request("http://localhost/api/agent/research/run", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: "Bearer end-user-token" },
+        body: JSON.stringify(body),
+      }),
+    );
+    expect(parseSSE(await response.text()).at(-1)?.type).toBe("RUN_FINISHED");
+    const upstream = remote.requests.find((request) => request.input.threadId === body.threadId)!;
+    expect(upstream.headers.authorization).toBe("Bearer end-user-token");
+    expect(upstream.headers["x-end-user"]).toBe("grace");
+  });
+});
+
 describe("an unknown agent", () => {
   it("is a 400 before streaming, naming the agents there are", async () => {
-    const response = await post("/agent/nope/run", input());
+    const response = await post("/agent/nope/run", runInput());
     expect(response.status).toBe(400);
     expect(JSON.parse(response.text)).toMatchObject({ error: "unknown_agent" });
   });

@@ -7,7 +7,7 @@ import { EventType, type BaseEvent, type Message, type RunAgentInput } from "@co
 
 /** What a scenario answers: AG-UI events (optionally held open or cut), an HTTP error, or raw frames. */
 export type AgUiScript =
-  | { kind: "events"; events: BaseEvent[]; delayMs?: number; then?: "end" | "hold" | "cut" }
+  | { kind: "events"; events: BaseEvent[]; delayMs?: number; after?: "end" | "hold" | "cut" }
   | { kind: "status"; status: number; body: string; headers?: Record<string, string> }
   | { kind: "frames"; frames: string[] };
 
@@ -96,7 +96,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function answer(script: AgUiScript, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function respond(script: AgUiScript, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (script.kind === "status") {
     res.writeHead(script.status, { "content-type": "application/json", "x-upstream-secret": SECRET, ...script.headers });
     res.end(script.body);
@@ -114,8 +114,8 @@ async function answer(script: AgUiScript, req: IncomingMessage, res: ServerRespo
     res.write(encoder.encodeSSE(event));
     if (script.delayMs) await sleep(script.delayMs);
   }
-  if (script.then === "hold") return; // until the client goes away
-  if (script.then === "cut") {
+  if (script.after === "hold") return; // until the client goes away
+  if (script.after === "cut") {
     res.socket?.destroy();
     return;
   }
@@ -148,7 +148,7 @@ export async function startScriptedAgUiServer(
         res.writeHead(404).end();
         return;
       }
-      await answer(script(record.input), req, res);
+      await respond(script(record.input), req, res);
     })().catch(() => res.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
