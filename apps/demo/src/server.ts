@@ -2,8 +2,9 @@ import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { HttpAgent } from "@ag-ui/client";
 import Anthropic from "@anthropic-ai/sdk";
-import { CopilotRuntime, type ClientDisconnectPolicy, type ErrorReport, type RunStore } from "@copilot-runtime/core";
+import { CopilotRuntime, type AgentsOption, type ClientDisconnectPolicy, type ErrorReport, type RunStore } from "@copilot-runtime/core";
 import { copilotRuntimeNodeHttpEndpoint } from "@copilot-runtime/node";
 import { AnthropicAdapter } from "@copilot-runtime/anthropic";
 import { GoogleGenAIAdapter } from "@copilot-runtime/google";
@@ -121,6 +122,23 @@ export function runStoreFromEnv(env: NodeJS.ProcessEnv = process.env): DemoRunSt
   };
 }
 
+/**
+ * An optional remote AG-UI agent from REMOTE_AGENT_URL (its run endpoint, e.g. a LangGraph, CrewAI or
+ * another Copilot Runtime's `…/agent/default/run`), served as REMOTE_AGENT_ID (default "remote") beside the
+ * built-in agent. Nothing of the page's requests is forwarded to it.
+ */
+export function remoteAgentFromEnv(env: NodeJS.ProcessEnv = process.env): { agents: AgentsOption | undefined; description: string } {
+  const url = env.REMOTE_AGENT_URL?.trim();
+  if (!url) return { agents: undefined, description: "none (set REMOTE_AGENT_URL to serve an AG-UI agent beside the built-in one)" };
+  if (!/^https?:\/\//.test(url)) throw new Error(`REMOTE_AGENT_URL must be an http(s) URL, got ${JSON.stringify(url)}.`);
+  const id = env.REMOTE_AGENT_ID?.trim() || "remote";
+  if (!/^[\w-]+$/.test(id)) throw new Error(`REMOTE_AGENT_ID must be letters, digits, "_" or "-", got ${JSON.stringify(id)}.`);
+  return {
+    agents: { [id]: new HttpAgent({ url, description: `The remote AG-UI agent at ${url}.` }) },
+    description: `"${id}" at ${url}`,
+  };
+}
+
 /** `onClientDisconnect` from COPILOT_ON_CLIENT_DISCONNECT: "abort" (the default) or "continue". */
 export function clientDisconnectFromEnv(env: NodeJS.ProcessEnv = process.env): {
   policy: ClientDisconnectPolicy;
@@ -171,12 +189,15 @@ export interface DemoServerOptions {
   /** Default "abort". */
   onClientDisconnect?: ClientDisconnectPolicy;
   onError?: (report: ErrorReport) => void;
+  /** AG-UI agents served beside the built-in one (see `remoteAgentFromEnv`). */
+  agents?: AgentsOption | undefined;
 }
 
 export function createDemoServer(adapter: ServiceAdapter, options: DemoServerOptions = {}): Server & { copilotRuntime: CopilotRuntime } {
   const webRoot = options.webRoot ?? WEB_ROOT;
   const copilotRuntime = new CopilotRuntime({
     actions: demoActions,
+    ...(options.agents ? { agents: options.agents } : {}),
     ...(options.runStore ? { runStore: options.runStore } : {}),
     ...(options.onClientDisconnect ? { onClientDisconnect: options.onClientDisconnect } : {}),
     ...(options.onError ? { onError: options.onError } : {}),

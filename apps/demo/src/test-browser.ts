@@ -34,8 +34,8 @@ export function demoChat(page: Page) {
   return {
     chat,
     /** Opens the page and waits until CopilotKit has joined its thread (its `connect` answered to the end). */
-    async open(url: string) {
-      const connected = page.waitForResponse((response) => response.url().endsWith("/agent/default/connect"), { timeout: 15_000 });
+    async open(url: string, agentId = "default") {
+      const connected = page.waitForResponse((response) => response.url().endsWith(`/agent/${agentId}/connect`), { timeout: 15_000 });
       await page.goto(url);
       await (await connected).finished();
     },

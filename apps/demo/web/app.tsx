@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { CopilotKit, useCopilotAction, useCopilotReadable } from "@copilotkit/react-core";
 import { CopilotChat } from "@copilotkit/react-ui";
 
@@ -45,14 +45,50 @@ function threadIdFromUrl(): string {
   return threadId;
 }
 
+/** The agent the page talks to: `?agent=` (one the runtime lists in /info), else the built-in `default`. */
+function agentFromUrl(): string {
+  return new URL(window.location.href).searchParams.get("agent") || "default";
+}
+
+/** Picks one of the agents the runtime serves (a remote one with REMOTE_AGENT_URL); a new thread per agent. */
+function AgentPicker({ agent }: { agent: string }) {
+  const [agents, setAgents] = useState<string[]>([agent]);
+  useEffect(() => {
+    fetch("/api/copilotkit/info")
+      .then((response) => response.json() as Promise<{ agents?: Record<string, unknown> }>)
+      .then((info) => setAgents(Object.keys(info.agents ?? {})))
+      .catch(() => undefined);
+  }, []);
+  const choose = (next: string) => {
+    const url = new URL(window.location.href);
+    url.searchParams.set("agent", next);
+    url.searchParams.delete("thread");
+    window.location.assign(url);
+  };
+  return (
+    <label className="agent-picker">
+      Agent{" "}
+      <select data-testid="agent" value={agent} onChange={(event) => choose(event.target.value)}>
+        {agents.map((name) => (
+          <option key={name} value={name}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function App() {
   const [threadId] = useState(threadIdFromUrl);
+  const [agent] = useState(agentFromUrl);
   return (
-    <CopilotKit runtimeUrl="/api/copilotkit" threadId={threadId} showDevConsole={false}>
+    <CopilotKit runtimeUrl="/api/copilotkit" threadId={threadId} showDevConsole={false} {...(agent === "default" ? {} : { agent })}>
       <main className="layout">
         <header>
           <h1>Copilot Runtime demo</h1>
           <p>CopilotKit’s own React components, talking to Copilot Runtime.</p>
+          <AgentPicker agent={agent} />
         </header>
         <TodoList />
         <div className="chat" data-testid="chat">

@@ -69,6 +69,8 @@ export interface AgentEntry {
   readonly description: string;
   readonly className: string;
   readonly capabilities?: AgentCapabilities;
+  /** Capabilities the agent reports itself (AG-UI's `getCapabilities()`), asked for by `/info`. */
+  loadCapabilities?(): Promise<AgentCapabilities | undefined>;
   /** The label used in stall messages, e.g. "The LLM". */
   readonly stallSubject?: string;
   /** The provider named in stall errors and usage, e.g. "openai". */

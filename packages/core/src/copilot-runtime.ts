@@ -1,5 +1,6 @@
-import { ConfigurationError, RequestError, type AGUIEvent, type RequestContext, type ServiceAdapter } from "@copilot-runtime/protocol";
+import { ConfigurationError, type AGUIEvent, type RequestContext, type ServiceAdapter } from "@copilot-runtime/protocol";
 import type { AgentEntry } from "./agent.js";
+import { AgentRegistry, agentNamed } from "./agent-registry.js";
 import { builtInAgent } from "./builtin-agent.js";
 import { createRequestHandler } from "./request-handler.js";
 import { normalizeBasePath } from "./router.js";
@@ -31,11 +32,7 @@ async function settledWithin(settled: Promise<void>, ms: number): Promise<void> 
   clearTimeout(timer);
 }
 
-function assertAdapter(adapter: ServiceAdapter | undefined, where: string): asserts adapter is ServiceAdapter {
-  if (adapter == null || typeof adapter.stream !== "function") {
-    throw new ConfigurationError(`${where} needs a serviceAdapter (e.g. new OpenAIAdapter()).`);
-  }
-}
+const NO_BUILT_IN: ReadonlyMap<string, AgentEntry> = new Map();
 
 /**
  * The runtime: serves AG-UI agents over HTTP. Its HTTP surface is a WHATWG
@@ -45,7 +42,8 @@ function assertAdapter(adapter: ServiceAdapter | undefined, where: string): asse
  */
 export class CopilotRuntime<const T extends readonly unknown[] = readonly unknown[]> {
   private readonly config: RuntimeConfig;
-  private readonly agentsByAdapter = new WeakMap<ServiceAdapter, ReadonlyMap<string, AgentEntry>>();
+  private readonly agentsByAdapter = new WeakMap<ServiceAdapter, AgentRegistry>();
+  private remoteOnly: AgentRegistry | undefined;
   private closing: Promise<void> | undefined;
 
   // `T` types the inline actions' handlers; no member uses it, so any CopilotRuntime<T> is a CopilotRuntime.
@@ -55,10 +53,10 @@ export class CopilotRuntime<const T extends readonly unknown[] = readonly unknow
 
   /** A fetch handler serving `GET {base}/info`, `POST {base}/agent/{id}/run|connect|stop` and the single-route envelope `POST {base}`. */
   handler(options: HandlerOptions): (request: Request, meta?: RequestMeta) => Promise<Response> {
-    assertAdapter(options?.serviceAdapter, "handler()");
+    const agents = this.agents(options?.serviceAdapter, "handler()");
     return createRequestHandler({
       config: this.config,
-      agents: this.agents(options.serviceAdapter),
+      agents,
       defaultAgentId: DEFAULT_AGENT_ID,
       basePath: normalizeBasePath(options.basePath),
       version: VERSION,
@@ -66,7 +64,7 @@ export class CopilotRuntime<const T extends readonly unknown[] = readonly unknow
   }
 
   /** Answers one request, like CopilotKit's original `copilotKit.response(req, adapter)`. Routes match by suffix. */
-  response(request: Request, serviceAdapter: ServiceAdapter): Promise<Response> {
+  response(request: Request, serviceAdapter?: ServiceAdapter): Promise<Response> {
     return this.handler({ serviceAdapter })(request);
   }
 
@@ -76,12 +74,11 @@ export class CopilotRuntime<const T extends readonly unknown[] = readonly unknow
    * `onBeforeRequest` throw before the first event; stopping the iteration aborts the run.
    */
   async *process(request: CopilotRuntimeRequest): AsyncGenerator<AGUIEvent> {
-    assertAdapter(request?.serviceAdapter, "process()");
+    const registry = this.agents(request?.serviceAdapter, "process()");
     const input = await parseRunAgentInput(request.input, this.config.limits);
     const agentId = request.agentId ?? DEFAULT_AGENT_ID;
-    const agent = this.agents(request.serviceAdapter).get(agentId);
-    if (agent === undefined)
-      throw new RequestError("unknown_agent", `Unknown agent ${JSON.stringify(agentId)}. Available agents: ${DEFAULT_AGENT_ID}.`);
+    const properties = { ...this.config.properties };
+    const agent = agentNamed(await registry.resolve({ properties }), agentId);
     const context: RequestContext = { state: {} };
     const session = await RunSession.open({
       agentId,
@@ -120,12 +117,27 @@ export class CopilotRuntime<const T extends readonly unknown[] = readonly unknow
     await this.config.store.close?.();
   }
 
-  /** The agents served with a given adapter: today the built-in agent as `default`. */
-  private agents(adapter: ServiceAdapter): ReadonlyMap<string, AgentEntry> {
+  /**
+   * The agents served with a given adapter: the built-in agent as `default` when there is an adapter, and
+   * the `agents` option's. Without an adapter there must be `agents`.
+   */
+  private agents(adapter: ServiceAdapter | undefined, where: string): AgentRegistry {
+    if (adapter == null) {
+      if (this.config.agents == null) {
+        throw new ConfigurationError(`${where} needs a serviceAdapter (e.g. new OpenAIAdapter()), or the runtime needs \`agents\`.`);
+      }
+      this.remoteOnly ??= new AgentRegistry(NO_BUILT_IN, this.config.agents);
+      if (this.remoteOnly.empty)
+        throw new ConfigurationError(`${where} needs a serviceAdapter (e.g. new OpenAIAdapter()): \`agents\` is empty.`);
+      return this.remoteOnly;
+    }
+    if (typeof adapter.stream !== "function") {
+      throw new ConfigurationError(`${where} needs a serviceAdapter with a stream() method (e.g. new OpenAIAdapter()).`);
+    }
     let agents = this.agentsByAdapter.get(adapter);
     if (agents === undefined) {
       const agent = builtInAgent({ adapter, actions: this.config.actions, maxSteps: this.config.maxSteps, version: VERSION });
-      agents = new Map([[DEFAULT_AGENT_ID, agent]]);
+      agents = new AgentRegistry(new Map([[DEFAULT_AGENT_ID, agent]]), this.config.agents);
       this.agentsByAdapter.set(adapter, agents);
     }
     return agents;

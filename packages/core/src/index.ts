@@ -14,6 +14,16 @@ export {
   type HandlerOptions,
   type RequestMeta,
 } from "./runtime-options.js";
+export type {
+  AgUiAgentLike,
+  AgentEvents,
+  AgentsContext,
+  AgentsOption,
+  AgentsRecord,
+  EventObserver,
+  SubscribableEvents,
+  Unsubscribable,
+} from "./agui-agent.js";
 export { DEFAULT_INPUT_LIMITS, type InputLimits } from "./run-input.js";
 export {
   MemoryRunStore,
@@ -37,6 +47,7 @@ export type {
   RunFailure,
 } from "@copilot-runtime/protocol";
 export {
+  AgentError,
   ConfigurationError,
   CopilotRuntimeError,
   ProviderError,
@@ -44,6 +55,7 @@ export {
   defineAction,
   defineActions,
   type Action,
+  type AgentErrorCode,
   type ActionContext,
   type ActionDefinition,
   type ArgsOf,

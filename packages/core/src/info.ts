@@ -2,16 +2,23 @@ import type { AgentInfo, NormalizedAction, RuntimeInfo } from "@copilot-runtime/
 import type { AgentEntry } from "./agent.js";
 
 /** The body of `GET {base}/info`: the runtime's version, its agents (with their AG-UI capabilities) and its server actions. */
-export function runtimeInfo(version: string, agents: ReadonlyMap<string, AgentEntry>, actions: readonly NormalizedAction[]): RuntimeInfo {
+export async function runtimeInfo(
+  version: string,
+  agents: ReadonlyMap<string, AgentEntry>,
+  actions: readonly NormalizedAction[],
+): Promise<RuntimeInfo> {
   const described: Record<string, AgentInfo> = {};
-  for (const [name, agent] of agents) {
+  const entries = [...agents];
+  const loaded = await Promise.all(entries.map(([, agent]) => agent.capabilities ?? agent.loadCapabilities?.()));
+  entries.forEach(([name, agent], index) => {
+    const capabilities = loaded[index];
     described[name] = {
       name,
       description: agent.description,
       className: agent.className,
-      ...(agent.capabilities ? { capabilities: agent.capabilities } : {}),
+      ...(capabilities ? { capabilities } : {}),
     };
-  }
+  });
   return {
     version,
     agents: described,

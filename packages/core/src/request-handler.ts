@@ -1,5 +1,6 @@
 import { RequestError, errorResponse, isPlainObject, type RequestContext, type RunAgentInput } from "@copilot-runtime/protocol";
 import type { AgentEntry } from "./agent.js";
+import { agentNamed, type AgentRegistry } from "./agent-registry.js";
 import { routeEnvelope } from "./envelope.js";
 import { jsonResponse, sseResponse } from "./http-response.js";
 import { runtimeInfo } from "./info.js";
@@ -13,7 +14,7 @@ import { replayFrames } from "./thread-replay.js";
 
 export interface RequestHandlerOptions {
   config: RuntimeConfig;
-  agents: ReadonlyMap<string, AgentEntry>;
+  agents: AgentRegistry;
   defaultAgentId: string;
   /** Normalized, or undefined to match routes by suffix. */
   basePath: string | undefined;
@@ -31,29 +32,33 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
   const { config, agents, defaultAgentId, basePath, version } = options;
   const { middleware, store } = config;
 
-  function agentFor(agentId: string): AgentEntry {
-    const agent = agents.get(agentId);
-    if (agent === undefined) {
-      const available = [...agents.keys()].join(", ");
-      throw new RequestError("unknown_agent", `Unknown agent ${JSON.stringify(agentId)}. Available agents: ${available}.`);
-    }
-    return agent;
+  /** The agents served for this request (the `agents` function sees the request, the runtime's properties and the identity). */
+  function agentsFor(request: Request, context: RequestContext): Promise<ReadonlyMap<string, AgentEntry>> {
+    const identity = context.identity;
+    const properties = { ...config.properties, ...(identity ? { identity } : {}) };
+    return agents.resolve({ request, properties, ...(identity ? { identity } : {}) });
   }
 
-  async function info(url: string): Promise<Response> {
+  async function info(url: string, served: ReadonlyMap<string, AgentEntry>): Promise<Response> {
     let actions: Awaited<ReturnType<typeof config.actions.resolve>> = [];
     try {
       actions = await config.actions.resolve({ properties: {}, url });
     } catch (error) {
       middleware.error({ error, source: "request" });
     }
-    return jsonResponse(runtimeInfo(version, agents, actions));
+    return jsonResponse(await runtimeInfo(version, served, actions));
   }
 
-  async function run(agentId: string, input: RunAgentInput, request: Request, context: RequestContext): Promise<Response> {
+  async function run(
+    agentId: string,
+    agent: AgentEntry,
+    input: RunAgentInput,
+    request: Request,
+    context: RequestContext,
+  ): Promise<Response> {
     const session = await RunSession.open({
       agentId,
-      agent: agentFor(agentId),
+      agent,
       input,
       middleware,
       serverProperties: config.properties,
@@ -90,12 +95,13 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
   }
 
   async function dispatch(target: Dispatch, request: Request, context: RequestContext): Promise<Response> {
-    if (target.kind === "info") return info(request.url);
-    agentFor(target.agentId);
+    const served = await agentsFor(request, context);
+    if (target.kind === "info") return info(request.url, served);
+    const agent = agentNamed(served, target.agentId);
     const body = "body" in target ? target.body : await readJsonBody(request, config.maxBodyBytes);
     switch (target.kind) {
       case "run":
-        return run(target.agentId, await parseRunAgentInput(body, config.limits), request, context);
+        return run(target.agentId, agent, await parseRunAgentInput(body, config.limits), request, context);
       case "connect":
         return connect(body, context);
       case "stop":

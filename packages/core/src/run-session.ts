@@ -306,7 +306,7 @@ export class RunSession {
       remote: agent.remote === true,
       threadId: input.threadId,
       runId: input.runId,
-      ...(agent.provider !== undefined ? { provider: agent.provider } : {}),
+      ...(agent.provider !== undefined && agent.remote !== true ? { provider: agent.provider } : {}),
       ...(agent.model !== undefined ? { model: agent.model } : {}),
       ...(request ? { headers: request.headers } : {}),
       ...(context.identity ? { identity: context.identity } : {}),
@@ -382,7 +382,7 @@ export class RunSession {
     // a run that ended without a terminal event (the consumer left, or it never started) failed for its abort reason
     if (this.failure === undefined && !this.terminalSent)
       this.failure = runFailure(this.signal.aborted ? this.signal.reason : new ClientGone());
-    const outputMessages: Message[] = this.transcript.outputMessages();
+    const outputMessages: Message[] = this.transcript.outputMessages(new Set(this.hooked.inputMessages.map((message) => message.id)));
     if (this.claimed && store !== undefined) {
       const messages = [...this.hooked.inputMessages, ...outputMessages];
       try {

@@ -84,4 +84,22 @@ describe("RunTranscript", () => {
     ]);
     expect(transcript.outputMessages()).toEqual([]);
   });
+  it("takes the messages of the latest MESSAGES_SNAPSHOT that are new (a LangGraph agent sends its answer only so)", () => {
+    const user = { id: "u1", role: "user" as const, content: "Hi" };
+    const transcript = fold([
+      { type: EventType.RUN_STARTED, threadId: "t", runId: "r" },
+      { type: EventType.TEXT_MESSAGE_START, messageId: "a0", role: "assistant" },
+      { type: EventType.TEXT_MESSAGE_CONTENT, messageId: "a0", delta: "Thinking" },
+      { type: EventType.TEXT_MESSAGE_END, messageId: "a0" },
+      { type: EventType.MESSAGES_SNAPSHOT, messages: [user, { id: "a1", role: "assistant", content: "draft" }] },
+      {
+        type: EventType.MESSAGES_SNAPSHOT,
+        messages: [user, { id: "a0", role: "assistant", content: "Thinking" }, { id: "a2", role: "assistant", content: "Hello!" }],
+      },
+    ]);
+    expect(transcript.outputMessages(new Set(["u1"]))).toEqual([
+      { id: "a0", role: "assistant", content: "Thinking" },
+      { id: "a2", role: "assistant", content: "Hello!" },
+    ]);
+  });
 });

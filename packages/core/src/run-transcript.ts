@@ -31,6 +31,8 @@ export class RunTranscript {
   private readonly answered = new Set<string>();
   private readonly openReasoning = new Set<string>();
   private last: DraftAssistant | undefined;
+  /** The conversation an agent sent whole (`MESSAGES_SNAPSHOT`, e.g. LangGraph), the latest one. */
+  private snapshot: Message[] | undefined;
   /** `RUN_STARTED` was seen. */
   started = false;
 
@@ -83,6 +85,9 @@ export class RunTranscript {
         });
         break;
       }
+      case EventType.MESSAGES_SNAPSHOT:
+        this.snapshot = event.messages;
+        break;
       case EventType.REASONING_MESSAGE_START:
         this.openReasoning.add(event.messageId);
         break;
@@ -132,8 +137,19 @@ export class RunTranscript {
     return ids;
   }
 
-  /** The messages the run produced, in order: assistant messages (text, tool calls) and tool results. */
-  outputMessages(): Message[] {
+  /**
+   * The messages the run produced, in order: assistant messages (text, tool calls) and tool results, then
+   * those of the latest `MESSAGES_SNAPSHOT` that are neither in the input (`inputIds`) nor streamed already.
+   */
+  outputMessages(inputIds: ReadonlySet<string> = new Set()): Message[] {
+    const messages = this.streamedMessages();
+    if (this.snapshot === undefined) return messages;
+    const seen = new Set([...inputIds, ...messages.map((message) => message.id)]);
+    for (const message of this.snapshot) if (!seen.has(message.id) && message.role !== "activity") messages.push(message);
+    return messages;
+  }
+
+  private streamedMessages(): Message[] {
     const messages: Message[] = [];
     for (const entry of this.entries) {
       if (entry.kind === "message") {

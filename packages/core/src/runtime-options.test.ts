@@ -23,6 +23,11 @@ describe("every misconfiguration is a ConfigurationError naming the option", () 
     ["two actions with one name", { actions: [hello, hello] }, /Two actions are named "hello"/],
     ["an action without a handler", { actions: [{ name: "broken" }] }, /Action "broken" has no handler function/],
     ["telemetry without startRun", { telemetry: {} }, /`telemetry` must implement RuntimeTelemetry/],
+    ["agents that are an array", { agents: [] }, /`agents` must be an object of AG-UI agents by id/],
+    ["an agent that is not an AG-UI agent", { agents: { research: { url: "http://x" } } }, /`agents`.research must be an AG-UI agent/],
+    ["an agent that is null", { agents: { research: null } }, /`agents`.research must be an AG-UI agent/],
+    ["an empty agent id", { agents: { "": { run: () => [] } } }, /agent id "" must be non-empty and contain no "\/"/],
+    ["an agent id with a slash", { agents: { "a/b": { run: () => [] } } }, /agent id "a\/b" must be non-empty/],
   ])("%s", (_name, options, message) => {
     const make = () => new CopilotRuntime(options as CopilotRuntimeOptions);
     expect(make).toThrow(ConfigurationError);
@@ -32,8 +37,29 @@ describe("every misconfiguration is a ConfigurationError naming the option", () 
   it("a handler or a run without a service adapter", async () => {
     const runtime = new CopilotRuntime();
     expect(() => runtime.handler({} as never)).toThrow(ConfigurationError);
-    expect(() => runtime.handler({} as never)).toThrow("handler() needs a serviceAdapter (e.g. new OpenAIAdapter()).");
+    expect(() => runtime.handler({} as never)).toThrow(
+      "handler() needs a serviceAdapter (e.g. new OpenAIAdapter()), or the runtime needs `agents`.",
+    );
+    expect(() => runtime.handler({ serviceAdapter: {} as never })).toThrow("handler() needs a serviceAdapter with a stream() method");
     await expect(runtime.process({ input: runInput() } as never).next()).rejects.toThrow(ConfigurationError);
+    expect(() => new CopilotRuntime({ agents: {} }).handler({})).toThrow(
+      "handler() needs a serviceAdapter (e.g. new OpenAIAdapter()): `agents` is empty.",
+    );
+  });
+
+  it("a runtime with only remote agents needs no service adapter", () => {
+    expect(new CopilotRuntime({ agents: { research: { run: () => [] as never } } }).handler({})).toBeTypeOf("function");
+    expect(new CopilotRuntime({ agents: () => ({}) }).handler({})).toBeTypeOf("function");
+  });
+
+  it("an agents function that returns no object, when a request needs the agents: a JSON 500", async () => {
+    const runtime = new CopilotRuntime({ agents: () => [] as never });
+    const response = await runtime.handler({ basePath: "/api" })(new Request("http://localhost/api/info"));
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({
+      error: "configuration_error",
+      message: "The `agents` function's result must be an object of AG-UI agents by id, e.g. { research: new HttpAgent({ url }) }.",
+    });
   });
 
   it("an actions function that returns no array, when a run needs the actions: a JSON 500 before streaming", async () => {

@@ -11,6 +11,8 @@ import {
 } from "@copilot-runtime/protocol";
 import { ActionResolver, type ActionsContext } from "./action-resolver.js";
 import { ActiveRuns } from "./active-runs.js";
+import { checkAgentsOption } from "./agent-registry.js";
+import type { AgentsOption } from "./agui-agent.js";
 import { MiddlewareChain } from "./middleware-chain.js";
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from "./run-input.js";
 import { MemoryRunStore, type RunStore } from "./run-store.js";
@@ -35,6 +37,15 @@ export type ActionsOption<T extends readonly unknown[] = readonly unknown[]> =
 export interface CopilotRuntimeOptions<T extends readonly unknown[] = readonly unknown[]> {
   /** Server-side actions, or a function evaluated per request. */
   actions?: ActionsOption<T>;
+  /**
+   * AG-UI agents served beside the built-in one, by id: `{ research: new HttpAgent({ url }) }`, or a function
+   * of the request returning them (`({ request, properties }) => agents`), e.g. to pass the end user's
+   * credentials as headers. Anything with AG-UI's `AbstractAgent` shape works (`HttpAgent`, `LangGraphAgent`,
+   * …). Each is served at `/agent/{id}/…` with the runtime's middleware, threads, `connect` and `stop`;
+   * `default` replaces the built-in agent. With agents, `serviceAdapter` is optional. Nothing of the incoming
+   * request (headers, cookies, identity) is forwarded to an agent unless the function puts it there.
+   */
+  agents?: AgentsOption;
   /** Remote LangServe chains offered as server-side actions (needs `@copilot-runtime/langserve`). */
   langserve?: LangServeChainConfig[];
   /** One middleware or several, applied in order. */
@@ -50,7 +61,7 @@ export interface CopilotRuntimeOptions<T extends readonly unknown[] = readonly u
   maxSteps?: number;
   /** Largest accepted request body in bytes. Default 4 MiB. */
   maxBodyBytes?: number;
-  /** A run fails with `timeout` when the LLM's stream sends nothing for this long. Default 120 000 ms. */
+  /** A run fails with `timeout` when the LLM's stream (or a remote agent) sends nothing for this long. Default 120 000 ms. */
   providerTimeoutMs?: number;
   /** Bounds on a run's input: messages (1000), tools (256), context items (256). */
   limits?: Partial<InputLimits>;
@@ -79,7 +90,8 @@ export interface CopilotRuntimeOptions<T extends readonly unknown[] = readonly u
 }
 
 export interface HandlerOptions {
-  serviceAdapter: ServiceAdapter;
+  /** The LLM of the built-in `default` agent; optional when the runtime has `agents`. */
+  serviceAdapter?: ServiceAdapter | undefined;
   /** Where the runtime is mounted, e.g. "/api/copilotkit". Without it, routes match by suffix. */
   basePath?: string;
 }
@@ -101,7 +113,8 @@ export interface RequestMeta {
 export interface CopilotRuntimeRequest {
   /** An AG-UI `RunAgentInput`; validated like an HTTP body. */
   input: RunAgentInput | unknown;
-  serviceAdapter: ServiceAdapter;
+  /** The LLM of the built-in `default` agent; optional when the runtime has `agents`. */
+  serviceAdapter?: ServiceAdapter | undefined;
   agentId?: string;
   url?: string;
   signal?: AbortSignal;
@@ -110,6 +123,7 @@ export interface CopilotRuntimeRequest {
 /** The runtime's options, checked once and filled with defaults. */
 export interface RuntimeConfig {
   actions: ActionResolver;
+  agents: AgentsOption | undefined;
   middleware: MiddlewareChain;
   store: RunStore;
   properties: Record<string, unknown> | undefined;
@@ -156,11 +170,13 @@ export function resolveRuntimeOptions(options: CopilotRuntimeOptions): RuntimeCo
       "`telemetry` must implement RuntimeTelemetry (startRun), e.g. openTelemetry() from @copilot-runtime/otel.",
     );
   }
+  checkAgentsOption(options.agents);
   const middleware = new MiddlewareChain(options.middleware, options.onError);
   const store: RunStore = options.runStore ?? new MemoryRunStore();
   store.reportErrorsTo?.((error) => middleware.error({ error, source: "store" }));
   return {
     actions: new ActionResolver(options.actions, options.langserve),
+    agents: options.agents,
     middleware,
     store,
     properties: options.properties,

@@ -5,7 +5,8 @@ import { ConfigurationError, jsonErrorResponse, type ErrorCode, type ServiceAdap
 
 export interface ExpressEndpointOptions extends RequestBodyLimits {
   runtime: CopilotRuntime;
-  serviceAdapter: ServiceAdapter;
+  /** The LLM of the built-in `default` agent; optional when the runtime has `agents`. */
+  serviceAdapter?: ServiceAdapter;
   /** The full path the runtime is served at, e.g. "/api/copilotkit" (match your `app.use` path). */
   endpoint: string;
 }

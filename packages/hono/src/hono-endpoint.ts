@@ -5,7 +5,8 @@ import { Hono, type Context } from "hono";
 
 export interface HonoEndpointOptions extends RequestBodyLimits {
   runtime: CopilotRuntime;
-  serviceAdapter: ServiceAdapter;
+  /** The LLM of the built-in `default` agent; optional when the runtime has `agents`. */
+  serviceAdapter?: ServiceAdapter;
   /** The full path the runtime is served at, e.g. "/api/copilotkit". */
   endpoint: string;
 }

@@ -9,7 +9,8 @@ import { ConfigurationError, type ServiceAdapter } from "@copilot-runtime/protoc
  */
 export interface NextEndpointOptions extends RequestBodyLimits {
   runtime: CopilotRuntime;
-  serviceAdapter: ServiceAdapter;
+  /** The LLM of the built-in `default` agent; optional when the runtime has `agents`. */
+  serviceAdapter?: ServiceAdapter;
   /** The route's path, e.g. "/api/copilotkit" for `app/api/copilotkit/[[...slug]]/route.ts`. */
   endpoint: string;
 }

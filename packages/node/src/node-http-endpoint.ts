@@ -5,7 +5,8 @@ import { GuardedBody, resolveRequestBodyLimits, type BodyChunk, type RequestBody
 
 export interface NodeHttpEndpointOptions extends RequestBodyLimits {
   runtime: CopilotRuntime;
-  serviceAdapter: ServiceAdapter;
+  /** The LLM of the built-in `default` agent; optional when the runtime has `agents`. */
+  serviceAdapter?: ServiceAdapter;
   /** Where the runtime is mounted, e.g. "/api/copilotkit". Without it, routes match by suffix. */
   endpoint?: string;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { errorResponse, jsonErrorResponse } from "./error-response.js";
 import {
+  AgentError,
   ConfigurationError,
   ProviderError,
   RequestError,
@@ -9,6 +10,7 @@ import {
   missingApiKeyError,
   parseRetryAfter,
   providerErrorCodeForStatus,
+  agentErrorCodeForStatus,
 } from "./errors.js";
 
 describe("errors", () => {
@@ -27,6 +29,32 @@ describe("errors", () => {
       "provider_error",
       "provider_error",
     ]);
+  });
+
+  it("maps remote agent statuses to agent codes", () => {
+    expect([401, 403, 429, 408, 504, 502, 503, 400, 404, 422, 500, 501, undefined].map(agentErrorCodeForStatus)).toEqual([
+      "agent_auth",
+      "agent_auth",
+      "rate_limited",
+      "timeout",
+      "timeout",
+      "agent_unavailable",
+      "agent_unavailable",
+      "agent_bad_request",
+      "agent_bad_request",
+      "agent_bad_request",
+      "agent_error",
+      "agent_error",
+      "agent_error",
+    ]);
+  });
+
+  it("an AgentError names its agent and status, 502 before streaming by default", () => {
+    const cause = new Error("HTTP 500: secret upstream body");
+    const error = new AgentError("agent_error", 'The agent "research" failed.', { agentId: "research", agentStatus: 500, cause });
+    expect(error).toMatchObject({ name: "AgentError", code: "agent_error", status: 502, agentId: "research", agentStatus: 500 });
+    expect(error.cause).toBe(cause);
+    expect(error.message).not.toContain("secret");
   });
 
   it("has one abort error, recognised by isAbortError", () => {

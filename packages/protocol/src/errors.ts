@@ -26,6 +26,12 @@ export type ErrorCode =
   | "provider_bad_request"
   | "provider_error"
   | "timeout"
+  // remote AG-UI agents (the `agents` option): RUN_ERROR, or 502 before streaming
+  | "agent_unavailable"
+  | "agent_auth"
+  | "agent_bad_request"
+  | "agent_error"
+  | "agent_protocol_error"
   // run errors
   | "aborted"
   | "stopped"
@@ -109,6 +115,45 @@ export function providerErrorCodeForStatus(status: number | undefined): Provider
   if (status === 502 || status === 503 || status === 529) return "provider_unavailable";
   if (status != null && status >= 400 && status < 500) return "provider_bad_request";
   return "provider_error";
+}
+
+export type AgentErrorCode =
+  "agent_unavailable" | "agent_auth" | "agent_bad_request" | "agent_error" | "agent_protocol_error" | "rate_limited" | "timeout";
+
+export interface AgentErrorOptions extends CopilotRuntimeErrorOptions {
+  /** The id the agent is served under, e.g. "research". */
+  agentId: string;
+  /** HTTP status the remote agent answered with, when there was one. */
+  agentStatus?: number;
+}
+
+/**
+ * A remote AG-UI agent failed: it could not be reached, answered an HTTP error, broke the AG-UI event
+ * rules or ended its stream without a terminal event. Its message names the agent and the fault, never
+ * what the remote answered (its body and headers stay in `cause`, for the host's logs only).
+ */
+export class AgentError extends CopilotRuntimeError {
+  override name = "AgentError";
+  override readonly code: AgentErrorCode;
+  readonly agentId: string;
+  readonly agentStatus: number | undefined;
+
+  constructor(code: AgentErrorCode, message: string, options: AgentErrorOptions) {
+    super(code, message, { status: options.status ?? 502, cause: options.cause });
+    this.code = code;
+    this.agentId = options.agentId;
+    this.agentStatus = options.agentStatus;
+  }
+}
+
+/** The code a remote agent's HTTP error status maps to. */
+export function agentErrorCodeForStatus(status: number | undefined): AgentErrorCode {
+  if (status === 401 || status === 403) return "agent_auth";
+  if (status === 429) return "rate_limited";
+  if (status === 408 || status === 504) return "timeout";
+  if (status === 502 || status === 503) return "agent_unavailable";
+  if (status != null && status >= 400 && status < 500) return "agent_bad_request";
+  return "agent_error";
 }
 
 export function isAbortError(error: unknown): boolean {

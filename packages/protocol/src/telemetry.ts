@@ -43,6 +43,8 @@ export interface TelemetryRunEnd {
 
 /** One run's telemetry: the model calls and tool calls it makes, and its end. */
 export interface RunTelemetry {
+  /** Headers that carry the run's trace context to a remote agent (`traceparent`, `tracestate`). */
+  readonly headers: Readonly<Record<string, string>>;
   startChat(call: TelemetryChat): ChatTelemetry;
   startTool(tool: TelemetryTool): ToolTelemetry;
   end(result: TelemetryRunEnd): void;
