@@ -1,0 +1,36 @@
+// The adapter conformance suite (CONTRIBUTING.md, "The conformance suite") for the AI SDK bridge, once per provider:
+// each AI SDK provider package, unmodified, against the fake server of its provider's real wire format.
+import { createAnthropic } from "@ai-sdk/anthropic";
+import { createGoogleGenerativeAI } from "@ai-sdk/google";
+import { createOpenAI } from "@ai-sdk/openai";
+import { CopilotRuntime } from "@copilot-runtime/core";
+import { createFakeAnthropic, createFakeGemini, createFakeOpenAI } from "@copilot-runtime/testing";
+import { describeAdapterConformance } from "@copilot-runtime/testing/conformance";
+import { AISDKAdapter } from "./ai-sdk-adapter.js";
+
+const createRuntime = (options: ConstructorParameters<typeof CopilotRuntime>[0]) => new CopilotRuntime(options);
+
+describeAdapterConformance({
+  name: "AISDKAdapter + @ai-sdk/openai (Chat Completions)",
+  startFake: createFakeOpenAI,
+  createAdapter: (fake, apiKey) => new AISDKAdapter({ model: createOpenAI({ apiKey, baseURL: fake.baseURL }).chat("gpt-4o-mini") }),
+  createRuntime,
+});
+
+describeAdapterConformance({
+  name: "AISDKAdapter + @ai-sdk/anthropic",
+  startFake: createFakeAnthropic,
+  apiKey: "sk-ant-conformance-SECRET-0123456789-TAIL",
+  createAdapter: (fake, apiKey) =>
+    new AISDKAdapter({ model: createAnthropic({ apiKey, baseURL: `${fake.baseURL}/v1` })("claude-sonnet-4-5") }),
+  createRuntime,
+});
+
+describeAdapterConformance({
+  name: "AISDKAdapter + @ai-sdk/google",
+  startFake: createFakeGemini,
+  apiKey: "AIzaSyConformance-SECRET-0123456789-TAIL",
+  createAdapter: (fake, apiKey) =>
+    new AISDKAdapter({ model: createGoogleGenerativeAI({ apiKey, baseURL: `${fake.baseURL}/v1beta` })("gemini-2.5-flash") }),
+  createRuntime,
+});
