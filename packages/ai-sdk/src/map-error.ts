@@ -39,6 +39,20 @@ export function streamErrorCode(error: unknown, depth = 0): ProviderErrorCode | 
   return streamErrorCode(error.error, depth + 1);
 }
 
+/** AWS error types (`x-amzn-errortype`) whose status alone would give another code. */
+const AWS_ERROR_CODES: Readonly<Record<string, ProviderErrorCode>> = {
+  ModelErrorException: "provider_error", // 424
+  ModelNotReadyException: "provider_unavailable", // 429: the model is being loaded, not a rate limit
+  ServiceQuotaExceededException: "rate_limited", // 400
+};
+
+/** The error type of an AWS error answer (`x-amzn-errortype: ThrottlingException:http://…`), kept by `APICallError`. */
+function awsErrorType(error: unknown): string | undefined {
+  const headers = isRecord(error) && isRecord(error.responseHeaders) ? error.responseHeaders : undefined;
+  const value = headers?.["x-amzn-errortype"];
+  return typeof value === "string" ? value.split(":")[0] : undefined;
+}
+
 const INVALID_KEY = /API_KEY_INVALID|API key not valid/;
 
 /** The response body an `APICallError` kept. */
@@ -85,6 +99,17 @@ export function toProviderError(error: unknown, context: ErrorContext): Error {
   if (mapped.providerStatus === 400 && INVALID_KEY.test(responseBody(error))) {
     // Gemini answers a key it does not know with a 400 (INVALID_ARGUMENT, reason API_KEY_INVALID)
     return new ProviderError("provider_auth", mapped.message, { provider: context.provider, providerStatus: 400, cause: mapped.cause });
+  }
+  const awsType = awsErrorType(error);
+  const awsCode = awsType !== undefined ? AWS_ERROR_CODES[awsType] : undefined;
+  if (awsCode !== undefined && awsCode !== mapped.code) {
+    // AWS names the error in `x-amzn-errortype`; some statuses say less (424 ModelErrorException is the model failing)
+    return new ProviderError(awsCode, mapped.message, {
+      provider: context.provider,
+      providerStatus: mapped.providerStatus,
+      retryAfter: mapped.retryAfter,
+      cause: mapped.cause,
+    });
   }
   if (mapped.providerStatus !== undefined || mapped.code !== "provider_error") return mapped;
   const named = streamErrorCode(error);
