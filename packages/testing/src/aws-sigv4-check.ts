@@ -99,6 +99,15 @@ export async function checkAwsSignature(
     };
   }
 
+  // a payload hash the client sent must be the body's: the signature covers the hash, not the body
+  const payloadHash = header(request, "x-amz-content-sha256");
+  if (payloadHash !== undefined && payloadHash !== "UNSIGNED-PAYLOAD") {
+    const hash = new Sha256();
+    hash.update(request.rawBody);
+    if (Buffer.from(await hash.digest()).toString("hex") !== payloadHash) {
+      return { type: "InvalidSignatureException", status: 403, message: SIGNATURE_MISMATCH };
+    }
+  }
   const signedHeaders = signedHeaderList!.split(";");
   const headers: Record<string, string> = {};
   for (const name of signedHeaders) {
