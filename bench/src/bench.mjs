@@ -405,7 +405,11 @@ function report(results, imports, footprint) {
   // the AI SDK bridge next to the native adapter: what going through an AI SDK provider costs (no pass/miss: a figure)
   const aiSdkRps = rps("ours-ai-sdk", c50);
   goals.push([`AI SDK adapter: throughput at concurrency 50 vs the native OpenAIAdapter`, ratio(aiSdkRps, oursRps), undefined]);
-  goals.push([`AI SDK adapter: server CPU per answer at concurrency 50 vs the native OpenAIAdapter`, ratio(cpu("ours-ai-sdk", c50), cpu("ours", c50)), undefined]);
+  goals.push([
+    `AI SDK adapter: server CPU per answer at concurrency 50 vs the native OpenAIAdapter`,
+    ratio(cpu("ours-ai-sdk", c50), cpu("ours", c50)),
+    undefined,
+  ]);
   const leak = results.ours.afterHeapMiB - results.ours.idleHeapMiB;
   out();
   out("| goal | measured | pass |");
@@ -442,7 +446,7 @@ function report(results, imports, footprint) {
     "- **limit**: the client talking to the fake server directly (for the tool scenario: the two provider calls one after the other);",
     "- **ours**: `@copilot-runtime/node` + `OpenAIAdapter` + one server action;",
     "- **ours-ai-sdk** (the AI SDK adapter): the same with `AISDKAdapter` (`@copilot-runtime/ai-sdk`) over `@ai-sdk/openai`'s " +
-      "Chat Completions model (`createOpenAI(...).chat(\"gpt-4o\")`, AI SDK 6) instead of the native `OpenAIAdapter`;",
+      'Chat Completions model (`createOpenAI(...).chat("gpt-4o")`, AI SDK 6) instead of the native `OpenAIAdapter`;',
     REDIS
       ? "- **ours-redis**: the same with `RedisRunStore` (`@copilot-runtime/redis`) on a local redis-server of the bench's own " +
         "(every run claims its thread, writes its frames once per tick and saves its conversation there; " +

@@ -33,7 +33,9 @@ function scriptedModel(parts: LanguageModelV3StreamPart[], calls: LanguageModelV
     doGenerate: () => Promise.reject(new Error("not used")),
     doStream: (options) => {
       calls.push(options);
-      return Promise.resolve({ stream: new ReadableStream({ start: (controller) => (parts.forEach((part) => controller.enqueue(part)), controller.close()) }) });
+      return Promise.resolve({
+        stream: new ReadableStream({ start: (controller) => (parts.forEach((part) => controller.enqueue(part)), controller.close()) }),
+      });
     },
   };
 }
@@ -209,7 +211,12 @@ describe("finishReasonOf and usageOf", () => {
     const none = { total: undefined, noCache: undefined, cacheRead: undefined, cacheWrite: undefined };
     expect(usageOf(undefined)).toBeUndefined();
     expect(usageOf({ inputTokens: none, outputTokens: { total: undefined, text: undefined, reasoning: undefined } })).toBeUndefined();
-    expect(usageOf({ inputTokens: { ...none, total: 3, cacheWrite: 1 }, outputTokens: { total: undefined, text: undefined, reasoning: undefined } })).toEqual({
+    expect(
+      usageOf({
+        inputTokens: { ...none, total: 3, cacheWrite: 1 },
+        outputTokens: { total: undefined, text: undefined, reasoning: undefined },
+      }),
+    ).toEqual({
       inputTokens: 3,
       cacheWriteInputTokens: 1,
     });
@@ -225,7 +232,8 @@ describe("AISDKAdapter with real providers against the fakes", () => {
   });
   afterAll(() => Promise.all([openaiFake.close(), anthropicFake.close(), geminiFake.close()]));
 
-  const openai = () => new AISDKAdapter({ model: createOpenAI({ apiKey: "sk-test-0123456789", baseURL: openaiFake.baseURL }).chat("gpt-4o") });
+  const openai = () =>
+    new AISDKAdapter({ model: createOpenAI({ apiKey: "sk-test-0123456789", baseURL: openaiFake.baseURL }).chat("gpt-4o") });
   const texts = (parts: AdapterPart[]) => parts.flatMap((part) => (part.type === "text-delta" ? [part.delta] : [])).join("");
 
   it("replays OpenAI's documented tool-call stream through @ai-sdk/openai", async () => {

@@ -198,7 +198,7 @@ export class AISDKAdapter implements ServiceAdapter {
     const model = options?.model as Partial<LanguageModelV3> | string | undefined;
     if (model === undefined || model === null || typeof model !== "object" || typeof model.doStream !== "function") {
       throw new ConfigurationError(
-        "AISDKAdapter needs `model`: an AI SDK language model object, e.g. `openai.chat(\"gpt-4o\")` from @ai-sdk/openai " +
+        'AISDKAdapter needs `model`: an AI SDK language model object, e.g. `openai.chat("gpt-4o")` from @ai-sdk/openai ' +
           "(a model id string needs the AI SDK's gateway, which this adapter does not use).",
       );
     }

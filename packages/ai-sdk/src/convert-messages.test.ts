@@ -22,7 +22,12 @@ describe("toLanguageModelPrompt", () => {
   it("pairs tool calls with their results, parses arguments, marks failed results, drops orphans", () => {
     const messages: Message[] = [
       { id: "u", role: "user", content: "Weather?" },
-      { id: "a", role: "assistant", content: "Checking.", toolCalls: [call("c1", '{"city":"Paris"}'), call("c2", "not json"), call("c3", "")] },
+      {
+        id: "a",
+        role: "assistant",
+        content: "Checking.",
+        toolCalls: [call("c1", '{"city":"Paris"}'), call("c2", "not json"), call("c3", "")],
+      },
       { id: "t1", role: "tool", toolCallId: "c1", content: "sunny" },
       { id: "t2", role: "tool", toolCallId: "c2", content: "", error: "no such city" },
       { id: "t3", role: "tool", toolCallId: "c3", content: "ok" },

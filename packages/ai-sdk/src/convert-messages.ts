@@ -75,7 +75,10 @@ export function toLanguageModelPrompt(messages: readonly Message[]): LanguageMod
           toolName: call.name,
           input: toolInput(call.arguments),
         }));
-        turns.push({ role: "assistant", content: [...(entry.content === "" ? [] : [{ type: "text" as const, text: entry.content }]), ...calls] });
+        turns.push({
+          role: "assistant",
+          content: [...(entry.content === "" ? [] : [{ type: "text" as const, text: entry.content }]), ...calls],
+        });
         if (entry.toolCalls.length > 0) {
           const results: LanguageModelV3ToolResultPart[] = entry.toolCalls.map((call) => ({
             type: "tool-result",

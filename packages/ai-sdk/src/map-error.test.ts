@@ -29,12 +29,14 @@ describe("toProviderError", () => {
       [504, "timeout"],
       [529, "provider_unavailable"],
     ];
-    for (const [status, code] of cases) expect(toProviderError(apiCallError(status), context()), String(status)).toMatchObject({ code, providerStatus: status });
+    for (const [status, code] of cases)
+      expect(toProviderError(apiCallError(status), context()), String(status)).toMatchObject({ code, providerStatus: status });
     expect(toProviderError(apiCallError(429, { responseHeaders: { "retry-after": "7" } }), context())).toMatchObject({ retryAfter: 7 });
   });
 
   it("uses AWS's x-amzn-errortype where the status says less", () => {
-    const typed = (status: number, type: string) => apiCallError(status, { responseHeaders: { "x-amzn-errortype": `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/` } });
+    const typed = (status: number, type: string) =>
+      apiCallError(status, { responseHeaders: { "x-amzn-errortype": `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/` } });
     expect(toProviderError(typed(424, "ModelErrorException"), context())).toMatchObject({ code: "provider_error", providerStatus: 424 });
     expect(toProviderError(typed(429, "ModelNotReadyException"), context())).toMatchObject({ code: "provider_unavailable" });
     expect(toProviderError(typed(400, "ServiceQuotaExceededException"), context())).toMatchObject({ code: "rate_limited" });
@@ -42,12 +44,20 @@ describe("toProviderError", () => {
   });
 
   it("takes Gemini's 400 for a bad key as an auth error", () => {
-    const body = JSON.stringify({ error: { code: 400, message: "API key not valid. Please pass a valid API key.", status: "INVALID_ARGUMENT" } });
-    expect(toProviderError(apiCallError(400, { responseBody: body }), context())).toMatchObject({ code: "provider_auth", providerStatus: 400 });
+    const body = JSON.stringify({
+      error: { code: 400, message: "API key not valid. Please pass a valid API key.", status: "INVALID_ARGUMENT" },
+    });
+    expect(toProviderError(apiCallError(400, { responseBody: body }), context())).toMatchObject({
+      code: "provider_auth",
+      providerStatus: 400,
+    });
   });
 
   it("maps a connection that could not be made, and a broken one, to provider_unavailable", () => {
-    const refused = apiCallError(undefined, { cause: Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } }), isRetryable: true });
+    const refused = apiCallError(undefined, {
+      cause: Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } }),
+      isRetryable: true,
+    });
     expect(toProviderError(refused, context())).toMatchObject({ code: "provider_unavailable" });
     expect(toProviderError(new TypeError("terminated"), context())).toMatchObject({ code: "provider_unavailable" });
   });
@@ -70,16 +80,22 @@ describe("toProviderError", () => {
   });
 
   it("turns a missing key, region or credentials into a configuration error", () => {
-    const missing = Object.assign(new Error("AWS region setting is missing. Pass it using the 'region' parameter or the AWS_REGION environment variable."), {
-      name: "AI_LoadSettingError",
-    });
+    const missing = Object.assign(
+      new Error("AWS region setting is missing. Pass it using the 'region' parameter or the AWS_REGION environment variable."),
+      {
+        name: "AI_LoadSettingError",
+      },
+    );
     const mapped = toProviderError(missing, context());
     expect(mapped).toBeInstanceOf(ConfigurationError);
     expect(mapped.message).toMatch(/^The amazon-bedrock model \(AI SDK\) is not configured: AWS region setting is missing/);
   });
 
   it("removes the given secrets from the message and from the error kept as cause", () => {
-    const leaky = apiCallError(403, { message: "bad secret bedrockSecret0123456789TAIL", responseBody: '{"message":"bedrockSecret0123456789TAIL"}' });
+    const leaky = apiCallError(403, {
+      message: "bad secret bedrockSecret0123456789TAIL",
+      responseBody: '{"message":"bedrockSecret0123456789TAIL"}',
+    });
     const mapped = toProviderError(leaky, context());
     expect(inspect(mapped, { depth: 10 })).not.toContain("bedrockSecret0123456789TAIL");
   });

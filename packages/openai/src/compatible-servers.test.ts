@@ -17,7 +17,9 @@ const request = () =>
       { id: "s", role: "system", content: "Be brief." },
       { id: "u", role: "user", content: "Weather in Paris?" },
     ],
-    tools: [{ name: "lookup", description: "Looks up the weather", parameters: { type: "object", properties: { city: { type: "string" } } } }],
+    tools: [
+      { name: "lookup", description: "Looks up the weather", parameters: { type: "object", properties: { city: { type: "string" } } } },
+    ],
   });
 
 /** Streams a tool call and a text answer through the adapter, and returns the requests the fake received. */
@@ -54,7 +56,13 @@ describe("OpenAI-compatible servers, as the README sets them up", () => {
 
   it("Azure OpenAI with a fixed deployment on the client", async () => {
     const azure = new OpenAIAdapter({
-      openai: new AzureOpenAI({ endpoint: fake.url, apiKey: "azure-key-0123456789", apiVersion: "2024-10-21", deployment: "prod-4o", maxRetries: 0 }),
+      openai: new AzureOpenAI({
+        endpoint: fake.url,
+        apiKey: "azure-key-0123456789",
+        apiVersion: "2024-10-21",
+        deployment: "prod-4o",
+        maxRetries: 0,
+      }),
       model: "gpt-4o",
     });
     const [first] = await exercise(azure);

@@ -32,7 +32,11 @@ const INVALID_TOKEN = "The security token included in the request is invalid.";
 /** How far a request's `x-amz-date` may be from the service's clock. */
 const MAX_SKEW_MS = 5 * 60_000;
 
-const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request,\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/;
+/** `AWS4-HMAC-SHA256 Credential=<key id>/<yyyymmdd>/<region>/<service>/aws4_request, SignedHeaders=a;b, Signature=<hex>` */
+const AUTHORIZATION = new RegExp(
+  String.raw`^AWS4-HMAC-SHA256 Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request,` +
+    String.raw`\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$`,
+);
 
 /** `20260102T030405Z` → a Date. */
 function parseAmzDate(value: string): Date | undefined {
@@ -42,7 +46,11 @@ function parseAmzDate(value: string): Date | undefined {
   return new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
 }
 
-const amzDate = (date: Date) => date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+const amzDate = (date: Date) =>
+  date
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 
 /**
  * Checks a request's AWS Signature Version 4 the way an AWS service does: the credential scope, the access key and
@@ -54,13 +62,16 @@ export async function checkAwsSignature(
   options: { credentials: readonly FakeAwsCredentials[]; region: string; service: string; now?: number },
 ): Promise<AwsAuthFailure | undefined> {
   const authorization = header(request, "authorization");
-  if (authorization === undefined) return { type: "MissingAuthenticationTokenException", status: 403, message: "Missing Authentication Token" };
+  if (authorization === undefined)
+    return { type: "MissingAuthenticationTokenException", status: 403, message: "Missing Authentication Token" };
   const match = AUTHORIZATION.exec(authorization);
   if (match === null) {
     return {
       type: "IncompleteSignatureException",
       status: 403,
-      message: `Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters. Authorization=${authorization.split(" ")[0]}`,
+      message:
+        "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters. " +
+        `Authorization=${authorization.split(" ")[0]}`,
     };
   }
   const [, accessKeyId, scopeDate, region, service, signedHeaderList, signature] = match as unknown as string[];
@@ -76,7 +87,11 @@ export async function checkAwsSignature(
     return { type: "InvalidSignatureException", status: 403, message: `Credential should be scoped to a valid region. ` };
   }
   if (service !== options.service) {
-    return { type: "InvalidSignatureException", status: 403, message: `Credential should be scoped to correct service: '${options.service}'. ` };
+    return {
+      type: "InvalidSignatureException",
+      status: 403,
+      message: `Credential should be scoped to correct service: '${options.service}'. `,
+    };
   }
   const dateHeader = header(request, "x-amz-date") ?? "";
   const signingDate = parseAmzDate(dateHeader);
@@ -84,18 +99,19 @@ export async function checkAwsSignature(
     return { type: "IncompleteSignatureException", status: 403, message: "Date must be in ISO-8601 'basic format'." };
   }
   const now = options.now ?? Date.now();
+  const [earliest, latest] = [amzDate(new Date(now - MAX_SKEW_MS)), amzDate(new Date(now + MAX_SKEW_MS))];
   if (signingDate.getTime() < now - MAX_SKEW_MS) {
     return {
       type: "InvalidSignatureException",
       status: 403,
-      message: `Signature expired: ${dateHeader} is now earlier than ${amzDate(new Date(now - MAX_SKEW_MS))} (${amzDate(new Date(now))} - 5 min.)`,
+      message: `Signature expired: ${dateHeader} is now earlier than ${earliest} (${amzDate(new Date(now))} - 5 min.)`,
     };
   }
   if (signingDate.getTime() > now + MAX_SKEW_MS) {
     return {
       type: "InvalidSignatureException",
       status: 403,
-      message: `Signature not yet current: ${dateHeader} is still later than ${amzDate(new Date(now + MAX_SKEW_MS))} (${amzDate(new Date(now))} + 5 min.)`,
+      message: `Signature not yet current: ${dateHeader} is still later than ${latest} (${amzDate(new Date(now))} + 5 min.)`,
     };
   }
 

@@ -70,11 +70,18 @@ export const bedrockRequestRules: readonly RequestRule<BedrockRulesBody>[] = [
     rejects: "a message without content blocks, or a blank text block",
     check: (body) => {
       for (const [index, turn] of turnsOf(body).entries()) {
-        if (turn.blocks.length === 0) return { message: `The content field in the Message object at messages.${index} is empty. Add a ContentBlock object to the content field and try again.` };
+        if (turn.blocks.length === 0)
+          return {
+            message:
+              `The content field in the Message object at messages.${index} is empty. ` +
+              "Add a ContentBlock object to the content field and try again.",
+          };
         for (const [blockIndex, block] of turn.blocks.entries()) {
           if (typeof block.text === "string" && block.text.trim() === "") {
             return {
-              message: `The text field in the ContentBlock object at messages.${index}.content.${blockIndex} is blank. Add text to the text field, and try again.`,
+              message:
+                `The text field in the ContentBlock object at messages.${index}.content.${blockIndex} is blank. ` +
+                "Add text to the text field, and try again.",
             };
           }
         }
@@ -134,7 +141,9 @@ export const bedrockRequestRules: readonly RequestRule<BedrockRulesBody>[] = [
         if (spec === undefined) continue; // cachePoint and system tools
         if (typeof spec.name !== "string" || !/^[a-zA-Z0-9_-]{1,64}$/.test(spec.name)) {
           return {
-            message: `1 validation error detected: Value at 'toolConfig.tools.${index + 1}.member.toolSpec.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+`,
+            message:
+              `1 validation error detected: Value at 'toolConfig.tools.${index + 1}.member.toolSpec.name' failed to satisfy ` +
+              "constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+",
           };
         }
         if (!isRecord(spec.inputSchema) || !isRecord(spec.inputSchema.json)) {
@@ -151,14 +160,18 @@ export const bedrockRequestRules: readonly RequestRule<BedrockRulesBody>[] = [
       const config = isRecord(body.inferenceConfig) ? body.inferenceConfig : {};
       if (config.maxTokens !== undefined && !(Number.isInteger(config.maxTokens) && (config.maxTokens as number) >= 1)) {
         return {
-          message: "1 validation error detected: Value at 'inferenceConfig.maxTokens' failed to satisfy constraint: Member must have value greater than or equal to 1",
+          message:
+            "1 validation error detected: Value at 'inferenceConfig.maxTokens' failed to satisfy constraint: " +
+            "Member must have value greater than or equal to 1",
         };
       }
       for (const field of ["temperature", "topP"] as const) {
         const value = config[field];
         if (value !== undefined && !(typeof value === "number" && value >= 0 && value <= 1)) {
           return {
-            message: `1 validation error detected: Value at 'inferenceConfig.${field}' failed to satisfy constraint: Member must have value less than or equal to 1`,
+            message:
+              `1 validation error detected: Value at 'inferenceConfig.${field}' failed to satisfy constraint: ` +
+              "Member must have value less than or equal to 1",
           };
         }
       }

@@ -7,7 +7,12 @@ import { createFakeBedrock, FAKE_AWS_CREDENTIALS, type FakeBedrock } from "./fak
 import { textAnswer, toolCallAnswer } from "./fake-script.js";
 
 const TEMPORARY = { accessKeyId: "ASIATEMPORARY0000001", secretAccessKey: "temporarySecret0123456789", sessionToken: "session-token-1" };
-const EXPIRED = { accessKeyId: "ASIAEXPIRED000000001", secretAccessKey: "expiredSecret0123456789", sessionToken: "old-token", expired: true };
+const EXPIRED = {
+  accessKeyId: "ASIAEXPIRED000000001",
+  secretAccessKey: "expiredSecret0123456789",
+  sessionToken: "old-token",
+  expired: true,
+};
 const MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
 const BODY = { messages: [{ role: "user", content: [{ text: "Hi" }] }], inferenceConfig: { maxTokens: 100 } };
 
@@ -78,7 +83,10 @@ describe("createFakeBedrock", () => {
         const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0);
         const message = codec.decode(bytes.subarray(0, length));
         expect(message.headers[":message-type"]?.value).toBe("event");
-        events.push({ type: String(message.headers[":event-type"]?.value), payload: JSON.parse(toUtf8(message.body)) as Record<string, unknown> });
+        events.push({
+          type: String(message.headers[":event-type"]?.value),
+          payload: JSON.parse(toUtf8(message.body)) as Record<string, unknown>,
+        });
         bytes = bytes.subarray(length);
       }
       return events;
@@ -127,7 +135,11 @@ describe("createFakeBedrock", () => {
 
   it("refuses an access key it does not know, and a session token that is not the key's", async () => {
     const unknown = { accessKeyId: "AKIAUNKNOWN000000001", secretAccessKey: "whatever0123456789" };
-    await expectRefused(await send({ credentials: unknown }), "UnrecognizedClientException", "The security token included in the request is invalid.");
+    await expectRefused(
+      await send({ credentials: unknown }),
+      "UnrecognizedClientException",
+      "The security token included in the request is invalid.",
+    );
     await expectRefused(
       await send({ credentials: { ...TEMPORARY, sessionToken: "another-token" } }),
       "UnrecognizedClientException",
@@ -137,17 +149,33 @@ describe("createFakeBedrock", () => {
 
   it("refuses a wrong secret key and a body changed after signing: the signature does not match", async () => {
     const wrongSecret = { ...FAKE_AWS_CREDENTIALS, secretAccessKey: "not-the-secret-key-0123456789" };
-    await expectRefused(await send({ credentials: wrongSecret }), "InvalidSignatureException", /^The request signature we calculated does not match/);
+    await expectRefused(
+      await send({ credentials: wrongSecret }),
+      "InvalidSignatureException",
+      /^The request signature we calculated does not match/,
+    );
     await expectRefused(await send({ tamper: true }), "InvalidSignatureException", /^The request signature we calculated does not match/);
   });
 
   it("refuses expired session credentials", async () => {
-    await expectRefused(await send({ credentials: EXPIRED }), "ExpiredTokenException", "The security token included in the request is expired");
+    await expectRefused(
+      await send({ credentials: EXPIRED }),
+      "ExpiredTokenException",
+      "The security token included in the request is expired",
+    );
   });
 
   it("refuses a signature more than 5 minutes old or ahead", async () => {
-    await expectRefused(await send({ date: new Date(Date.now() - 10 * 60_000) }), "InvalidSignatureException", /^Signature expired: \d{8}T\d{6}Z is now earlier than/);
-    await expectRefused(await send({ date: new Date(Date.now() + 10 * 60_000) }), "InvalidSignatureException", /^Signature not yet current/);
+    await expectRefused(
+      await send({ date: new Date(Date.now() - 10 * 60_000) }),
+      "InvalidSignatureException",
+      /^Signature expired: \d{8}T\d{6}Z is now earlier than/,
+    );
+    await expectRefused(
+      await send({ date: new Date(Date.now() + 10 * 60_000) }),
+      "InvalidSignatureException",
+      /^Signature not yet current/,
+    );
   });
 
   it("refuses a signature scoped to another region or service", async () => {
@@ -159,7 +187,15 @@ describe("createFakeBedrock", () => {
     const invalid: [string, unknown][] = [
       ["no messages", { messages: [] }],
       ["assistant first", { messages: [{ role: "assistant", content: [{ text: "Hi" }] }] }],
-      ["same role twice", { messages: [{ role: "user", content: [{ text: "a" }] }, { role: "user", content: [{ text: "b" }] }] }],
+      [
+        "same role twice",
+        {
+          messages: [
+            { role: "user", content: [{ text: "a" }] },
+            { role: "user", content: [{ text: "b" }] },
+          ],
+        },
+      ],
       ["blank text", { messages: [{ role: "user", content: [{ text: " " }] }] }],
       ["empty content", { messages: [{ role: "user", content: [] }] }],
       [

@@ -2,7 +2,14 @@ import { EventStreamCodec, type MessageHeaders } from "@smithy/eventstream-codec
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import { checkAwsSignature, type FakeAwsCredentials } from "./aws-sigv4-check.js";
 import { bedrockRequestRules } from "./bedrock-request-rules.js";
-import { createFakeProvider, httpErrorCases, type FakeProvider, type FakeProviderOptions, type RequestSummary, type WireFormat } from "./fake-provider.js";
+import {
+  createFakeProvider,
+  httpErrorCases,
+  type FakeProvider,
+  type FakeProviderOptions,
+  type RequestSummary,
+  type WireFormat,
+} from "./fake-provider.js";
 import { argsText, NO_USAGE, scriptUsage, splitArgs, splitText, type FakeStreamScript } from "./fake-script.js";
 import { isRecord } from "./fake-request.js";
 import type { Violation } from "./request-rules.js";
@@ -73,7 +80,9 @@ export function bedrockStreamFrames(script: FakeStreamScript): Uint8Array[] {
     for (const text of reasoning) {
       frames.push(bedrockEventFrame("contentBlockDelta", { contentBlockIndex: index, delta: { reasoningContent: { text } } }));
     }
-    frames.push(bedrockEventFrame("contentBlockDelta", { contentBlockIndex: index, delta: { reasoningContent: { signature: "sig_fake" } } }));
+    frames.push(
+      bedrockEventFrame("contentBlockDelta", { contentBlockIndex: index, delta: { reasoningContent: { signature: "sig_fake" } } }),
+    );
     frames.push(bedrockEventFrame("contentBlockStop", { contentBlockIndex: index }));
     index++;
   }
@@ -185,7 +194,12 @@ function bedrockWire(region: string, credentials: readonly FakeAwsCredentials[])
     async authenticate(request) {
       const failure = await checkAwsSignature(request, { credentials, region, service: "bedrock" });
       if (failure === undefined) return undefined;
-      return { kind: "error", status: failure.status, body: { message: failure.message }, headers: { "x-amzn-errortype": errorTypeHeader(failure.type) } };
+      return {
+        kind: "error",
+        status: failure.status,
+        body: { message: failure.message },
+        headers: { "x-amzn-errortype": errorTypeHeader(failure.type) },
+      };
     },
     errorHeaders: (status) => ({
       "x-amzn-requestid": "00000000-0000-4000-8000-000000000000",
@@ -258,7 +272,7 @@ export async function createFakeBedrock(options: FakeBedrockOptions = {}): Promi
   const credentials = options.credentials ?? [FAKE_AWS_CREDENTIALS];
   if (credentials.length === 0) throw new Error("createFakeBedrock: give it at least one set of credentials");
   const wire = bedrockWire(region, credentials);
-  const fake = await createFakeProvider(wire, { ...(options.validate !== undefined ? { validate: options.validate } : {}) });
+  const fake = await createFakeProvider(wire, options.validate !== undefined ? { validate: options.validate } : {});
   return Object.assign(fake, {
     baseURL: fake.url,
     region,

@@ -277,7 +277,13 @@ describe("fake OpenAI server: Azure OpenAI deployment URLs", () => {
 
   it("streams to the real AzureOpenAI client: deployment in the path, api-version in the query, api-key header", async () => {
     fake.enqueue(textAnswer("Hello from Azure"));
-    const azure = new AzureOpenAI({ endpoint: fake.url, apiKey: "azure-key-0123456789", apiVersion: "2024-10-21", deployment: "my-deployment", maxRetries: 0 });
+    const azure = new AzureOpenAI({
+      endpoint: fake.url,
+      apiKey: "azure-key-0123456789",
+      apiVersion: "2024-10-21",
+      deployment: "my-deployment",
+      maxRetries: 0,
+    });
     let text = "";
     for await (const chunk of await azure.chat.completions.create({ ...params, model: "" })) text += chunk.choices[0]?.delta.content ?? "";
     expect(text).toBe("Hello from Azure");
@@ -293,7 +299,11 @@ describe("fake OpenAI server: Azure OpenAI deployment URLs", () => {
   });
 
   it("answers a deployment URL without a key with Azure's 401", async () => {
-    const response = await fetch(path("?api-version=2024-10-21"), { method: "POST", headers: { "content-type": "application/json" }, body });
+    const response = await fetch(path("?api-version=2024-10-21"), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
     expect(response.status).toBe(401);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("401");
   });

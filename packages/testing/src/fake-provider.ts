@@ -255,7 +255,12 @@ export async function createFakeProvider<Body>(wire: WireFormat<Body>, options: 
     const errorHeaders = (status: number, extra: Record<string, string> = {}) => ({ ...wire.errorHeaders?.(status), ...extra });
     const refusedAuth = await wire.authenticate?.(recorded);
     if (refusedAuth !== undefined) {
-      sendJson(res, refusedAuth.status, refusedAuth.body ?? wire.errorBody(refusedAuth.status), errorHeaders(refusedAuth.status, refusedAuth.headers));
+      sendJson(
+        res,
+        refusedAuth.status,
+        refusedAuth.body ?? wire.errorBody(refusedAuth.status),
+        errorHeaders(refusedAuth.status, refusedAuth.headers),
+      );
       return;
     }
     const auth = authError(recorded);
