@@ -32,6 +32,7 @@ const REDIS_SKIPPED = `redis-server not found at ${REDIS_SERVER} (apt-get instal
 const TARGETS = [
   "limit",
   "ours",
+  "ours-ai-sdk",
   ...(REDIS ? ["ours-redis"] : []),
   ...(BASELINE_DIR ? ["baseline"] : []),
   ...(OTEL ? ["ours-otel-off", "ours-otel"] : []),
@@ -261,6 +262,7 @@ async function main() {
     "ours-redis": REDIS
       ? importTime(["@copilot-runtime/core", "@copilot-runtime/openai", "@copilot-runtime/node", "@copilot-runtime/redis"])
       : NaN,
+    "ours-ai-sdk": importTime(["@copilot-runtime/core", "@copilot-runtime/ai-sdk", "@copilot-runtime/node", "@ai-sdk/openai"]),
     copilotkit: importTime(["@copilotkit/runtime"]),
   };
 
@@ -423,6 +425,14 @@ function report(results, imports, footprint) {
     ]);
     goals.push([`telemetry on: server CPU per answer at concurrency 50 vs none`, ratio(cpu50("ours-otel"), cpu50("ours")), undefined]);
   }
+  // the AI SDK bridge next to the native adapter: what going through an AI SDK provider costs (no pass/miss: a figure)
+  const aiSdkRps = rps("ours-ai-sdk", c50);
+  goals.push([`AI SDK adapter: throughput at concurrency 50 vs the native OpenAIAdapter`, ratio(aiSdkRps, oursRps), undefined]);
+  goals.push([
+    `AI SDK adapter: server CPU per answer at concurrency 50 vs the native OpenAIAdapter`,
+    ratio(cpu("ours-ai-sdk", c50), cpu("ours", c50)),
+    undefined,
+  ]);
   const leak = results.ours.afterHeapMiB - results.ours.idleHeapMiB;
   out();
   out("| goal | measured | pass |");
@@ -458,6 +468,8 @@ function report(results, imports, footprint) {
       "each server in its own process:",
     "- **limit**: the client talking to the fake server directly (for the tool scenario: the two provider calls one after the other);",
     "- **ours**: `@copilot-runtime/node` + `OpenAIAdapter` + one server action;",
+    "- **ours-ai-sdk** (the AI SDK adapter): the same with `AISDKAdapter` (`@copilot-runtime/ai-sdk`) over `@ai-sdk/openai`'s " +
+      'Chat Completions model (`createOpenAI(...).chat("gpt-4o")`, AI SDK 6) instead of the native `OpenAIAdapter`;',
     REDIS
       ? "- **ours-redis**: the same with `RedisRunStore` (`@copilot-runtime/redis`) on a local redis-server of the bench's own " +
         "(every run claims its thread, writes its frames once per tick and saves its conversation there; " +

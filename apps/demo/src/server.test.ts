@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { HttpAgent } from "@ag-ui/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BaseEvent } from "@copilot-runtime/protocol";
-import { parseSSE, verifyEvents } from "@copilot-runtime/testing";
+import { collectParts, createFakeBedrock, parseSSE, textAnswer, verifyEvents } from "@copilot-runtime/testing";
 import { createOfflineModel } from "./offline-model.js";
 import {
   clientDisconnectFromEnv,
@@ -140,6 +140,52 @@ describe("the demo on its offline model", () => {
     expect(serviceAdapterFromEnv({ ANTHROPIC_API_KEY: "sk-ant-x" }).adapter.provider).toBe("anthropic");
     expect(serviceAdapterFromEnv({ GOOGLE_API_KEY: "AIza-x", GOOGLE_MODEL: "gemini-2.5-pro" }).adapter.model).toBe("gemini-2.5-pro");
     expect(serviceAdapterFromEnv({ GEMINI_API_KEY: "AIza-x" }).adapter.provider).toBe("google");
+    const azure = serviceAdapterFromEnv({
+      AZURE_OPENAI_API_KEY: "k",
+      AZURE_OPENAI_ENDPOINT: "https://r.openai.azure.com",
+      AZURE_OPENAI_DEPLOYMENT: "prod",
+    });
+    expect([azure.adapter.provider, azure.adapter.model]).toEqual(["openai", "prod"]);
+    expect(azure.description).toBe("Azure OpenAI deployment prod at https://r.openai.azure.com (api-version 2024-10-21)");
+    // an endpoint without a key (or the reverse) is no Azure setup
+    expect(serviceAdapterFromEnv({ AZURE_OPENAI_ENDPOINT: "https://r.openai.azure.com" }).adapter.provider).toBe("offline");
+    const bedrock = serviceAdapterFromEnv({
+      AWS_REGION: "eu-west-1",
+      AWS_ACCESS_KEY_ID: "AKIA",
+      AWS_SECRET_ACCESS_KEY: "s",
+      BEDROCK_MODEL: "amazon.nova-pro-v1:0",
+    });
+    expect([bedrock.adapter.provider, bedrock.adapter.model]).toEqual(["amazon-bedrock", "amazon.nova-pro-v1:0"]);
+    expect(bedrock.description).toMatch(/^Amazon Bedrock model amazon\.nova-pro-v1:0 in eu-west-1/);
+    expect(serviceAdapterFromEnv({ AWS_REGION: "eu-west-1", AWS_BEARER_TOKEN_BEDROCK: "t" }).adapter.provider).toBe("amazon-bedrock");
+    // a region without credentials is no Bedrock setup
+    expect(serviceAdapterFromEnv({ AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIA" }).adapter.provider).toBe("offline");
+  });
+
+  it("answers through Amazon Bedrock, SigV4-signed from the AWS_* variables, when they are set", async () => {
+    const fake = await createFakeBedrock({
+      region: "eu-west-1",
+      credentials: [{ accessKeyId: "AKIADEMO000000000001", secretAccessKey: "demoSecret0123456789" }],
+    });
+    try {
+      fake.enqueue(textAnswer("Hello from Bedrock"));
+      const { adapter } = serviceAdapterFromEnv({
+        AWS_REGION: "eu-west-1",
+        AWS_ACCESS_KEY_ID: "AKIADEMO000000000001",
+        AWS_SECRET_ACCESS_KEY: "demoSecret0123456789",
+        BEDROCK_BASE_URL: fake.baseURL,
+      });
+      const parts = await collectParts(adapter);
+      expect(
+        parts
+          .filter((part) => part.type === "text-delta")
+          .map((part) => part.delta)
+          .join(""),
+      ).toBe("Hello from Bedrock");
+      expect(fake.requests[0]?.path).toBe("/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/converse-stream");
+    } finally {
+      await fake.close();
+    }
   });
 });
 

@@ -3,16 +3,18 @@ import { createServer, type Server } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HttpAgent } from "@ag-ui/client";
+import { createAmazonBedrock } from "@ai-sdk/amazon-bedrock";
 import Anthropic from "@anthropic-ai/sdk";
 import { CopilotRuntime, type AgentsOption, type ClientDisconnectPolicy, type ErrorReport, type RunStore } from "@copilot-runtime/core";
 import { copilotRuntimeNodeHttpEndpoint } from "@copilot-runtime/node";
+import { AISDKAdapter } from "@copilot-runtime/ai-sdk";
 import { AnthropicAdapter } from "@copilot-runtime/anthropic";
 import { GoogleGenAIAdapter } from "@copilot-runtime/google";
 import { OpenAIAdapter } from "@copilot-runtime/openai";
 import type { ServiceAdapter } from "@copilot-runtime/protocol";
 import { RedisRunStore } from "@copilot-runtime/redis";
 import { Redis } from "ioredis";
-import OpenAI from "openai";
+import OpenAI, { AzureOpenAI } from "openai";
 import { demoActions } from "./actions.js";
 import { createOfflineModel } from "./offline-model.js";
 
@@ -23,8 +25,12 @@ export const WEB_ROOT = fileURLToPath(new URL(import.meta.url.includes("/dist/")
 
 /**
  * The model the environment asks for, first match wins: OPENAI_API_KEY (with
- * OPENAI_BASE_URL, OPENAI_MODEL), ANTHROPIC_API_KEY (ANTHROPIC_MODEL),
- * GOOGLE_API_KEY or GEMINI_API_KEY (GOOGLE_MODEL); else the offline model.
+ * OPENAI_BASE_URL, OPENAI_MODEL); AZURE_OPENAI_API_KEY + AZURE_OPENAI_ENDPOINT
+ * (AZURE_OPENAI_DEPLOYMENT, AZURE_OPENAI_API_VERSION); ANTHROPIC_API_KEY
+ * (ANTHROPIC_MODEL); GOOGLE_API_KEY or GEMINI_API_KEY (GOOGLE_MODEL); AWS_REGION
+ * with AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (AWS_SESSION_TOKEN) or
+ * AWS_BEARER_TOKEN_BEDROCK → Amazon Bedrock through the AI SDK adapter
+ * (BEDROCK_MODEL, BEDROCK_BASE_URL); else the offline model.
  */
 export function serviceAdapterFromEnv(env: NodeJS.ProcessEnv = process.env): { adapter: ServiceAdapter; description: string } {
   if (env.OPENAI_API_KEY) {
@@ -33,6 +39,15 @@ export function serviceAdapterFromEnv(env: NodeJS.ProcessEnv = process.env): { a
     return {
       adapter: new OpenAIAdapter({ openai, model }),
       description: `OpenAI model ${model}${env.OPENAI_BASE_URL ? ` at ${env.OPENAI_BASE_URL}` : ""}`,
+    };
+  }
+  if (env.AZURE_OPENAI_API_KEY && env.AZURE_OPENAI_ENDPOINT) {
+    const deployment = env.AZURE_OPENAI_DEPLOYMENT ?? "gpt-4o-mini";
+    const apiVersion = env.AZURE_OPENAI_API_VERSION ?? "2024-10-21";
+    const openai = new AzureOpenAI({ endpoint: env.AZURE_OPENAI_ENDPOINT, apiKey: env.AZURE_OPENAI_API_KEY, apiVersion });
+    return {
+      adapter: new OpenAIAdapter({ openai, model: deployment }),
+      description: `Azure OpenAI deployment ${deployment} at ${env.AZURE_OPENAI_ENDPOINT} (api-version ${apiVersion})`,
     };
   }
   if (env.ANTHROPIC_API_KEY) {
@@ -47,9 +62,27 @@ export function serviceAdapterFromEnv(env: NodeJS.ProcessEnv = process.env): { a
     const model = env.GOOGLE_MODEL ?? "gemini-2.5-flash";
     return { adapter: new GoogleGenAIAdapter({ apiKey: googleKey, model }), description: `Google model ${model}` };
   }
+  const awsCredentials = env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY;
+  if (env.AWS_REGION && (awsCredentials || env.AWS_BEARER_TOKEN_BEDROCK)) {
+    const model = env.BEDROCK_MODEL ?? "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
+    const bedrock = createAmazonBedrock({
+      region: env.AWS_REGION,
+      ...(env.AWS_BEARER_TOKEN_BEDROCK
+        ? { apiKey: env.AWS_BEARER_TOKEN_BEDROCK }
+        : { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN }),
+      ...(env.BEDROCK_BASE_URL ? { baseURL: env.BEDROCK_BASE_URL } : {}),
+    });
+    const secrets = [env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN, env.AWS_BEARER_TOKEN_BEDROCK].filter((value) => value !== undefined);
+    return {
+      adapter: new AISDKAdapter({ model: bedrock(model), secrets }),
+      description: `Amazon Bedrock model ${model} in ${env.AWS_REGION} (AI SDK adapter)`,
+    };
+  }
   return {
     adapter: createOfflineModel(),
-    description: "the embedded offline model (set OPENAI_API_KEY, ANTHROPIC_API_KEY or GOOGLE_API_KEY for a real one)",
+    description:
+      "the embedded offline model (set OPENAI_API_KEY, AZURE_OPENAI_API_KEY, ANTHROPIC_API_KEY, GOOGLE_API_KEY or AWS_REGION with " +
+      "AWS credentials for a real one)",
   };
 }
 

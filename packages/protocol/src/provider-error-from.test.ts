@@ -64,6 +64,11 @@ describe("providerErrorFrom", () => {
       code: "rate_limited",
       retryAfter: 3,
     });
+    // the AI SDK's APICallError: `statusCode` and `responseHeaders` (a plain object)
+    expect(providerErrorFrom({ statusCode: 429, responseHeaders: { "retry-after": "5" }, message: "slow down" }, options)).toMatchObject({
+      code: "rate_limited",
+      retryAfter: 5,
+    });
     expect(providerErrorFrom({ statusCode: 503, message: "overloaded" }, options)).toMatchObject({ code: "provider_unavailable" });
     expect(providerErrorFrom({ error: { error: { message: "bad tool schema" } }, status: 400 }, options)).toMatchObject({
       code: "provider_bad_request",

@@ -111,10 +111,14 @@ function header(headers: unknown, name: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-/** The `retry-after` header of an error's response: on the error (`headers`) or its `response`. */
+/** The `retry-after` header of an error's response: on the error (`headers`, the AI SDK's `responseHeaders`) or its `response`. */
 function retryAfterHeader(error: unknown): string | undefined {
   if (!isObject(error)) return undefined;
-  return header(error.headers, "retry-after") ?? (isObject(error.response) ? header(error.response.headers, "retry-after") : undefined);
+  return (
+    header(error.headers, "retry-after") ??
+    header(error.responseHeaders, "retry-after") ??
+    (isObject(error.response) ? header(error.response.headers, "retry-after") : undefined)
+  );
 }
 
 /** The provider's own words for a failure: the message of its error body when the SDK kept one, else the error's. */

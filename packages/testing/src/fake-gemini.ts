@@ -161,7 +161,9 @@ function summarize(body: GeminiRequestBody): RequestSummary {
       if (part.functionCall) toolCalls.push({ name: part.functionCall.name, args: part.functionCall.args ?? {} });
       if (part.functionResponse) {
         const value = part.functionResponse.response;
-        const result = "result" in value ? value.result : value;
+        // the output under `result` (our adapter), `output` (the key Gemini's docs name) or `content` (the AI SDK's)
+        const key = ["result", "output", "content"].find((name) => name in value);
+        const result = key !== undefined ? value[key] : value;
         toolResults.push({ name: part.functionResponse.name, content: typeof result === "string" ? result : JSON.stringify(result) });
       }
     }

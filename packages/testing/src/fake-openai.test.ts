@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import OpenAI, { AzureOpenAI } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFakeOpenAI, type FakeOpenAI } from "./fake-openai.js";
 import { httpError, textAnswer, toolCallAnswer } from "./fake-script.js";
@@ -268,5 +268,57 @@ describe("fake OpenAI server: replays the documented streams", () => {
     expect(final.choices[0]?.message.tool_calls).toMatchObject([
       { id: "call_DdmO9pD3xa9XTPNJ32zg2hcA", function: { name: "get_weather", arguments: '{"location":"Paris, France"}' } },
     ]);
+  });
+});
+
+describe("fake OpenAI server: Azure OpenAI deployment URLs", () => {
+  const path = (query: string) => `${fake.url}/openai/deployments/my-deployment/chat/completions${query}`;
+  const body = JSON.stringify({ messages: [{ role: "user", content: "hi" }], stream: true });
+
+  it("streams to the real AzureOpenAI client: deployment in the path, api-version in the query, api-key header", async () => {
+    fake.enqueue(textAnswer("Hello from Azure"));
+    const azure = new AzureOpenAI({
+      endpoint: fake.url,
+      apiKey: "azure-key-0123456789",
+      apiVersion: "2024-10-21",
+      deployment: "my-deployment",
+      maxRetries: 0,
+    });
+    let text = "";
+    for await (const chunk of await azure.chat.completions.create({ ...params, model: "" })) text += chunk.choices[0]?.delta.content ?? "";
+    expect(text).toBe("Hello from Azure");
+    const request = fake.requests.at(-1)!;
+    expect(request.path).toBe("/openai/deployments/my-deployment/chat/completions?api-version=2024-10-21");
+    expect(request.headers["api-key"]).toBe("azure-key-0123456789");
+  });
+
+  it("answers a deployment URL without api-version with Azure's 404", async () => {
+    const response = await fetch(path(""), { method: "POST", headers: { "api-key": "k", "content-type": "application/json" }, body });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: { code: "404", message: "Resource not found" } });
+  });
+
+  it("answers a deployment URL without a key with Azure's 401", async () => {
+    const response = await fetch(path("?api-version=2024-10-21"), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    expect(response.status).toBe(401);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("401");
+  });
+
+  it("takes a wrong api-key for the key it was given as OpenAI's 401", async () => {
+    const strict = await createFakeOpenAI({ apiKey: "the-right-key-0123456789" });
+    try {
+      const response = await fetch(`${strict.url}/openai/deployments/d/chat/completions?api-version=2024-10-21`, {
+        method: "POST",
+        headers: { "api-key": "a-wrong-key-0123456789", "content-type": "application/json" },
+        body,
+      });
+      expect(response.status).toBe(401);
+    } finally {
+      await strict.close();
+    }
   });
 });

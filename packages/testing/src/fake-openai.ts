@@ -3,7 +3,7 @@ import { createFakeProvider, httpErrorCases, type FakeProvider, type FakeProvide
 import type { RecordedRequest } from "./http-server.js";
 import { argsText, scriptUsage, splitArgs, splitText, type FakeStreamScript } from "./fake-script.js";
 import { openaiRequestRules } from "./openai-request-rules.js";
-import { bearerToken } from "./fake-request.js";
+import { bearerToken, header } from "./fake-request.js";
 import { echoedKey, type Violation } from "./request-rules.js";
 
 export interface ChatCompletionRequestBody {
@@ -136,6 +136,33 @@ export function openaiStreamChunks(script: FakeStreamScript, includeUsage: boole
     });
   }
   return frames;
+}
+
+/** An Azure OpenAI deployment URL: `/openai/deployments/{deployment}/chat/completions?api-version=…`. */
+export const isAzureOpenAIRequest = (request: RecordedRequest) => /^\/openai\/deployments\/[^/]+\//.test(request.path);
+
+/** Azure OpenAI's answers to a request it refuses before reading it (its own error shape: `code` is a string). */
+const AZURE_ERRORS = {
+  404: { error: { code: "404", message: "Resource not found" } },
+  401: {
+    error: {
+      code: "401",
+      message:
+        "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active " +
+        "subscription and use a correct regional API endpoint for your resource.",
+    },
+  },
+};
+
+/** Azure mode: the deployment URL needs `api-version` (else 404, as Azure answers) and a key in `api-key` (or an Entra ID bearer token). */
+function azureRefusal(request: RecordedRequest) {
+  if (!isAzureOpenAIRequest(request)) return undefined;
+  const query = new URLSearchParams(request.path.split("?")[1] ?? "");
+  if (!query.get("api-version")) return { kind: "error" as const, status: 404, body: AZURE_ERRORS[404] };
+  if (header(request, "api-key") === undefined && bearerToken(request) === undefined) {
+    return { kind: "error" as const, status: 401, body: AZURE_ERRORS[401] };
+  }
+  return undefined;
 }
 
 const isResponsesApi = (request: RecordedRequest) => request.path.split("?")[0]!.endsWith("/responses");
@@ -282,7 +309,8 @@ const openaiWire: WireFormat<ChatCompletionRequestBody> = {
     };
   },
   errorBody: openaiErrorBody,
-  credential: bearerToken,
+  credential: (request) => (isAzureOpenAIRequest(request) ? (header(request, "api-key") ?? bearerToken(request)) : bearerToken(request)),
+  authenticate: azureRefusal,
   rules: openaiRequestRules,
   validates: (request) => !isResponsesApi(request),
   invalidRequestBody: openaiInvalidRequestBody,
@@ -333,7 +361,9 @@ const openaiWire: WireFormat<ChatCompletionRequestBody> = {
  * A fake OpenAI server on 127.0.0.1 speaking the real Chat Completions
  * format: streamed text, parallel tool calls with arguments split across
  * chunks, the usage chunk, `[DONE]`, error bodies, mid-stream failures.
- * It refuses what the real API refuses (`openaiRequestRules`) unless `validate: false`.
+ * It refuses what the real API refuses (`openaiRequestRules`) unless `validate: false`. It also answers Azure OpenAI's
+ * deployment URLs (`/openai/deployments/{deployment}/chat/completions`), which need `api-version` and an `api-key`
+ * header, and any base path an OpenAI-compatible server uses (Groq's `/openai/v1`, Ollama's and vLLM's `/v1`).
  */
 export async function createFakeOpenAI(options: FakeProviderOptions = {}): Promise<FakeOpenAI> {
   const fake = await createFakeProvider(openaiWire, options);

@@ -110,14 +110,14 @@ export interface WireFormat<Body> {
   matches(request: RecordedRequest): boolean;
   /** Whether the request asks for a stream (else a JSON answer is sent). */
   isStreaming(body: Body, request: RecordedRequest): boolean;
-  /** The SSE frames (complete, with their blank line) of a streamed answer. */
-  frames(script: FakeStreamScript, body: Body, request: RecordedRequest): string[];
+  /** The frames of a streamed answer: SSE text (complete, with their blank line), or binary (e.g. AWS event-stream messages). */
+  frames(script: FakeStreamScript, body: Body, request: RecordedRequest): Frame[];
   /** Sent after the frames, if anything (e.g. `data: [DONE]`). */
-  trailer?: string | ((request: RecordedRequest) => string);
+  trailer?: Frame | ((request: RecordedRequest) => Frame);
   /** The provider's mid-stream error frame. */
-  errorFrame: string;
+  errorFrame: Frame;
   /** A frame whose data is not JSON, as this provider would frame it. Default `data: {not json`. */
-  malformedFrame?: string;
+  malformedFrame?: Frame;
   /** The JSON answer of a non-streaming request. */
   json(script: FakeStreamScript, body: Body): unknown;
   /** The provider's real error body for an HTTP status; auth errors echo part of `key`, the key the request carried. */
@@ -133,6 +133,13 @@ export interface WireFormat<Body> {
   streamHeaders?: Record<string, string>;
   /** The API key a request carries. */
   credential?(request: RecordedRequest): string | undefined;
+  /**
+   * A provider's own authentication (e.g. AWS SigV4: the signature recomputed over the raw body): the answer to a
+   * request it refuses, or undefined to let the request through. Checked before `credential`.
+   */
+  authenticate?(request: RecordedRequest): FakeErrorScript | undefined | Promise<FakeErrorScript | undefined>;
+  /** Headers the provider sends with every error answer for a status (e.g. AWS's `x-amzn-errortype`). */
+  errorHeaders?(status: number): Record<string, string>;
   /** Whether a request without a key is answered `missingKeyStatus` even when the fake has no `apiKey`. */
   requiresKey?: boolean;
   /** The status of a request without a key. Default 401. */
@@ -146,6 +153,9 @@ export interface WireFormat<Body> {
   /** The provider's 400 body for a refused request. */
   invalidRequestBody?(violation: Violation): unknown;
 }
+
+/** One frame of a streamed answer: SSE text, or the bytes of a binary framing. */
+export type Frame = string | Uint8Array;
 
 /** A stream split after each blank line (LF or CRLF), so that the pieces join back into the exact bytes. */
 function splitFrames(text: string): string[] {
@@ -183,10 +193,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 
 async function streamFrames(
   res: ServerResponse,
-  frames: string[],
+  frames: Frame[],
   script: FakeStreamScript,
   wire: WireFormat<never>,
-  trailer: string,
+  trailer: Frame,
 ): Promise<void> {
   startStream(res, wire);
   for (let i = 0; i < frames.length; i++) {
@@ -242,9 +252,20 @@ export async function createFakeProvider<Body>(wire: WireFormat<Body>, options: 
       return;
     }
     generationRequests.push(recorded);
+    const errorHeaders = (status: number, extra: Record<string, string> = {}) => ({ ...wire.errorHeaders?.(status), ...extra });
+    const refusedAuth = await wire.authenticate?.(recorded);
+    if (refusedAuth !== undefined) {
+      sendJson(
+        res,
+        refusedAuth.status,
+        refusedAuth.body ?? wire.errorBody(refusedAuth.status),
+        errorHeaders(refusedAuth.status, refusedAuth.headers),
+      );
+      return;
+    }
     const auth = authError(recorded);
     if (auth !== undefined) {
-      sendJson(res, auth.status, wire.errorBody(auth.status, auth.key));
+      sendJson(res, auth.status, wire.errorBody(auth.status, auth.key), errorHeaders(auth.status));
       return;
     }
     const key = wire.credential?.(recorded);
@@ -253,12 +274,12 @@ export async function createFakeProvider<Body>(wire: WireFormat<Body>, options: 
     const refused = queue[0]?.kind === "error" ? undefined : rejection(body, recorded);
     if (refused !== undefined) {
       queue.shift(); // a refused request still uses up its answer, so that later requests get theirs
-      sendJson(res, refused.status, refused.body);
+      sendJson(res, refused.status, refused.body, errorHeaders(refused.status));
       return;
     }
     const script: FakeScript = queue.shift() ?? fallback?.(body, recorded) ?? { kind: "error", status: 500, body: wire.errorBody(500) };
     if (script.kind === "error") {
-      sendJson(res, script.status, script.body ?? wire.errorBody(script.status, key), script.headers);
+      sendJson(res, script.status, script.body ?? wire.errorBody(script.status, key), errorHeaders(script.status, script.headers));
       return;
     }
     if (script.kind === "replay") {

@@ -8,6 +8,8 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The parsed JSON body, or the raw text when it is not JSON. */
   body: unknown;
+  /** The body's bytes as received (what a request signature covers). */
+  rawBody: Uint8Array;
   /** Resolves to `true` when the client closed the connection before the response ended. */
   closedEarly: Promise<boolean>;
 }
@@ -20,15 +22,16 @@ export interface StartedServer {
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest) => void | Promise<void>;
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+async function readBody(req: IncomingMessage): Promise<{ body: unknown; rawBody: Uint8Array }> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text === "") return undefined;
+  const rawBody = Buffer.concat(chunks);
+  const text = rawBody.toString("utf8");
+  if (text === "") return { body: undefined, rawBody };
   try {
-    return JSON.parse(text) as unknown;
+    return { body: JSON.parse(text) as unknown, rawBody };
   } catch {
-    return text;
+    return { body: text, rawBody };
   }
 }
 
@@ -40,12 +43,13 @@ export async function startServer(handler: RequestHandler, requests: RecordedReq
       res.on("close", () => resolve(!res.writableFinished));
     });
     void readBody(req)
-      .then(async (body) => {
+      .then(async ({ body, rawBody }) => {
         const recorded: RecordedRequest = {
           method: req.method ?? "GET",
           path: req.url ?? "/",
           headers: req.headers,
           body,
+          rawBody,
           closedEarly,
         };
         requests.push(recorded);
