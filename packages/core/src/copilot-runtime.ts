@@ -52,7 +52,7 @@ export class CopilotRuntime<const T extends readonly unknown[] = readonly unknow
   }
 
   /** A fetch handler serving `GET {base}/info`, `POST {base}/agent/{id}/run|connect|stop` and the single-route envelope `POST {base}`. */
-  handler(options: HandlerOptions): (request: Request, meta?: RequestMeta) => Promise<Response> {
+  handler(options: HandlerOptions = {}): (request: Request, meta?: RequestMeta) => Promise<Response> {
     const agents = this.agents(options?.serviceAdapter, "handler()");
     return createRequestHandler({
       config: this.config,

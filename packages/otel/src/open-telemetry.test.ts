@@ -6,9 +6,12 @@ import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { CopilotRuntime, type CopilotRuntimeOptions } from "@copilot-runtime/core";
+import { copilotRuntimeNodeHttpEndpoint } from "@copilot-runtime/node";
 import { OpenAIAdapter } from "@copilot-runtime/openai";
 import type { ActionDefinition, BaseEvent } from "@copilot-runtime/protocol";
 import {
@@ -312,5 +315,42 @@ describe("openTelemetry()", () => {
     expect(active!.dataPoints.reduce((sum, point) => sum + Number(point.value), 0)).toBe(0);
     const started = await metric(METRIC.runsStarted);
     expect(started!.dataPoints.reduce((sum, point) => sum + Number(point.value), 0)).toBeGreaterThan(0);
+  });
+
+  it("traces a remote agent run as a CLIENT invoke_agent span whose traceparent the remote continues (one distributed trace)", async () => {
+    // the remote: another Copilot Runtime over HTTP, traced into the same provider
+    const remoteRuntime = new CopilotRuntime({ telemetry: openTelemetry({ tracerProvider, meterProvider }) });
+    const remote = createServer(copilotRuntimeNodeHttpEndpoint({ runtime: remoteRuntime, serviceAdapter: adapter(), endpoint: "/" }));
+    const seen: (string | undefined)[] = [];
+    remote.prependListener("request", (request) => void seen.push(request.headers.traceparent as string | undefined));
+    await new Promise<void>((resolve) => remote.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(remote.address() as AddressInfo).port}/agent/default/run`;
+      llm.enqueue(textAnswer("Research done."));
+      const front = new CopilotRuntime({
+        agents: { research: new HttpAgent({ url, description: "Researches" }) },
+        telemetry: openTelemetry({ tracerProvider, meterProvider }),
+      }).handler();
+      const agent = new HttpAgent({
+        url: "http://runtime.test/agent/research/run",
+        fetch: ((input: string | URL | Request, init?: RequestInit) => front(new Request(input, init))) as typeof fetch,
+      });
+      agent.messages.push({ id: "u1", role: "user", content: "Research tides" });
+      await agent.runAgent();
+      await vi.waitFor(() => expect(named("invoke_agent default")).toHaveLength(1));
+
+      const outer = one("invoke_agent research");
+      expect(outer.kind).toBe(SpanKind.CLIENT);
+      expect(outer.attributes).toMatchObject({ [ATTR.agentId]: "research", [ATTR.agentRemote]: true, [ATTR.runOutcome]: "success" });
+      expect(outer.attributes[ATTR.providerName]).toBeUndefined();
+      expect(seen.at(-1)).toContain(outer.spanContext().spanId);
+      const inner = one("invoke_agent default");
+      expect(inner.spanContext().traceId).toBe(outer.spanContext().traceId);
+      expect(parentOf(inner)).toBe(outer.spanContext().spanId);
+      expect(parentOf(one("chat gpt-4o"))).toBe(inner.spanContext().spanId);
+    } finally {
+      remote.closeAllConnections();
+      await new Promise((resolve) => remote.close(resolve));
+    }
   });
 });
