@@ -40,10 +40,10 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     return agent;
   }
 
-  async function info(url: string): Promise<Response> {
+  async function info(request: Request): Promise<Response> {
     let actions: Awaited<ReturnType<typeof config.actions.resolve>> = [];
     try {
-      actions = await config.actions.resolve({ properties: {}, url });
+      actions = await config.actions.resolve({ properties: {}, url: request.url, request });
     } catch (error) {
       middleware.error({ error, source: "request" });
     }
@@ -89,7 +89,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
   }
 
   async function dispatch(target: Dispatch, request: Request, context: RequestContext): Promise<Response> {
-    if (target.kind === "info") return info(request.url);
+    if (target.kind === "info") return info(request);
     agentFor(target.agentId);
     const body = "body" in target ? target.body : await readJsonBody(request, config.maxBodyBytes);
     switch (target.kind) {
