@@ -5,6 +5,7 @@ import {
   clientDisconnectFromEnv,
   createDemoServer,
   ENDPOINT,
+  mcpServersFromEnv,
   runStoreFromEnv,
   serviceAdapterFromEnv,
   WEB_ROOT,
@@ -20,8 +21,10 @@ const port = Number(process.env.PORT ?? 3000);
 const { adapter, description } = serviceAdapterFromEnv();
 let store: DemoRunStore;
 let disconnect: ReturnType<typeof clientDisconnectFromEnv>;
+let mcp: ReturnType<typeof mcpServersFromEnv>;
 try {
   disconnect = clientDisconnectFromEnv();
+  mcp = mcpServersFromEnv();
   store = runStoreFromEnv();
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
@@ -42,7 +45,12 @@ function logError({ error, source }: ErrorReport): void {
   console.error(`[${source}] ${error instanceof Error ? error.message : String(error)}`);
 }
 
-const server = createDemoServer(adapter, { runStore: store.runStore, onClientDisconnect: disconnect.policy, onError: logError });
+const server = createDemoServer(adapter, {
+  runStore: store.runStore,
+  onClientDisconnect: disconnect.policy,
+  onError: logError,
+  mcpServers: mcp.mcpServers,
+});
 
 server.on("error", (error: NodeJS.ErrnoException) => {
   void store.close();
@@ -56,6 +64,7 @@ server.listen(port, () => {
   console.log(`  model:   ${description}`);
   console.log(`  store:   ${store.description}`);
   console.log(`  runs:    ${disconnect.description}`);
+  console.log(`  mcp:     ${mcp.description}`);
 });
 
 /** How long runs in flight get to finish on SIGTERM / Ctrl-C (SHUTDOWN_GRACE_MS, default 10 s). */

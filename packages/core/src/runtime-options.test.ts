@@ -20,6 +20,9 @@ describe("every misconfiguration is a ConfigurationError naming the option", () 
     ["an unknown onClientDisconnect", { onClientDisconnect: "ignore" }, /onClientDisconnect must be "abort" or "continue", got "ignore"/],
     ["actions that are neither an array nor a function", { actions: { hello } }, /`actions` must be an array of actions or a function/],
     ["langserve chains that are not an array", { langserve: { chainUrl: "http://x" } }, /`langserve` must be an array/],
+    ["mcpServers that are neither an array nor a function", { mcpServers: { endpoint: "http://x" } }, /`mcpServers` must be an array/],
+    ["a createMCPClient that is not a function", { mcpServers: [], createMCPClient: {} }, /`createMCPClient` must be a function/],
+    ["mcpOptions that are not an object", { mcpServers: [], mcpOptions: [] }, /`mcpOptions` must be a plain object/],
     ["two actions with one name", { actions: [hello, hello] }, /Two actions are named "hello"/],
     ["an action without a handler", { actions: [{ name: "broken" }] }, /Action "broken" has no handler function/],
   ])("%s", (_name, options, message) => {
