@@ -60,9 +60,11 @@ export function serverName(config: MCPServerConfig): string {
   );
 }
 
-/** The headers sent to an HTTP server: `Authorization: Bearer <apiKey>` (when set), then its `headers`. */
+/** The headers sent to an HTTP server: `Authorization: Bearer <apiKey>` (unless `headers` has its own), then `headers`. */
 export function requestHeaders(config: MCPEndpointConfig): Record<string, string> {
-  return { ...(config.apiKey !== undefined ? { authorization: `Bearer ${config.apiKey}` } : {}), ...config.headers };
+  const headers = config.headers ?? {};
+  const ownAuthorization = Object.keys(headers).some((name) => name.toLowerCase() === "authorization");
+  return { ...(config.apiKey !== undefined && !ownAuthorization ? { authorization: `Bearer ${config.apiKey}` } : {}), ...headers };
 }
 
 /**
