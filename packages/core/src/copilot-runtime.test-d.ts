@@ -242,7 +242,7 @@ describe("new CopilotRuntime({ mcpServers })", () => {
         { command: "node", args: ["s.js"] },
       ],
     }).toExtend<CopilotRuntimeOptions>();
-    new CopilotRuntime({
+    const runtime = new CopilotRuntime({
       mcpServers: ({ request, identity }) => {
         expectTypeOf(request).toEqualTypeOf<Request | undefined>();
         expectTypeOf(identity?.id).toEqualTypeOf<string | undefined>();
@@ -250,10 +250,12 @@ describe("new CopilotRuntime({ mcpServers })", () => {
       },
       mcpOptions: { allowedHosts: ["mcp.example.com"], onProgress: ({ progress, toolCallId }) => void [progress, toolCallId] },
     });
+    expectTypeOf(runtime).toExtend<CopilotRuntime>();
   });
 
   test("a function of the request cannot return a stdio server", () => {
     // @ts-expect-error stdio servers are configured in code only
-    new CopilotRuntime({ mcpServers: () => [{ command: "node" }] });
+    const runtime = new CopilotRuntime({ mcpServers: () => [{ command: "node" }] });
+    expectTypeOf(runtime).toExtend<CopilotRuntime>();
   });
 });
