@@ -5,6 +5,7 @@ import {
   clientDisconnectFromEnv,
   createDemoServer,
   ENDPOINT,
+  mcpServersFromEnv,
   remoteAgentFromEnv,
   runStoreFromEnv,
   serviceAdapterFromEnv,
@@ -22,9 +23,11 @@ const { adapter, description } = serviceAdapterFromEnv();
 let store: DemoRunStore;
 let disconnect: ReturnType<typeof clientDisconnectFromEnv>;
 let remote: ReturnType<typeof remoteAgentFromEnv>;
+let mcp: ReturnType<typeof mcpServersFromEnv>;
 try {
   disconnect = clientDisconnectFromEnv();
   remote = remoteAgentFromEnv();
+  mcp = mcpServersFromEnv();
   store = runStoreFromEnv();
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
@@ -50,6 +53,7 @@ const server = createDemoServer(adapter, {
   onClientDisconnect: disconnect.policy,
   onError: logError,
   agents: remote.agents,
+  mcpServers: mcp.mcpServers,
 });
 
 server.on("error", (error: NodeJS.ErrnoException) => {
@@ -65,6 +69,7 @@ server.listen(port, () => {
   console.log(`  store:   ${store.description}`);
   console.log(`  runs:    ${disconnect.description}`);
   console.log(`  remote agent: ${remote.description}`);
+  console.log(`  mcp:     ${mcp.description}`);
 });
 
 /** How long runs in flight get to finish on SIGTERM / Ctrl-C (SHUTDOWN_GRACE_MS, default 10 s). */

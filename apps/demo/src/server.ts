@@ -11,7 +11,7 @@ import { AISDKAdapter } from "@copilot-runtime/ai-sdk";
 import { AnthropicAdapter } from "@copilot-runtime/anthropic";
 import { GoogleGenAIAdapter } from "@copilot-runtime/google";
 import { OpenAIAdapter } from "@copilot-runtime/openai";
-import type { ServiceAdapter } from "@copilot-runtime/protocol";
+import type { MCPServerConfig, ServiceAdapter } from "@copilot-runtime/protocol";
 import { RedisRunStore } from "@copilot-runtime/redis";
 import { Redis } from "ioredis";
 import OpenAI, { AzureOpenAI } from "openai";
@@ -172,6 +172,36 @@ export function remoteAgentFromEnv(env: NodeJS.ProcessEnv = process.env): { agen
   };
 }
 
+/** An MCP endpoint for logs: origin and path only (a query string may hold a token). */
+function shownEndpoint(url: URL): string {
+  return `${url.origin}${url.pathname}${url.search ? "?…" : ""}`;
+}
+
+/**
+ * MCP servers from MCP_SERVER_URL (http(s); Streamable HTTP, or an older HTTP+SSE endpoint) and MCP_SERVER_TOKEN
+ * (sent as a bearer token): their tools become server actions (`@copilot-runtime/mcp`).
+ */
+export function mcpServersFromEnv(env: NodeJS.ProcessEnv = process.env): {
+  mcpServers: MCPServerConfig[] | undefined;
+  description: string;
+} {
+  const endpoint = env.MCP_SERVER_URL?.trim();
+  if (!endpoint) return { mcpServers: undefined, description: "none (set MCP_SERVER_URL to add an MCP server's tools)" };
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new Error("MCP_SERVER_URL must be an http(s) URL.");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new Error(`MCP_SERVER_URL must be an http(s) URL, got ${url.protocol}//….`);
+  const token = env.MCP_SERVER_TOKEN?.trim();
+  return {
+    mcpServers: [{ endpoint, ...(token ? { apiKey: token } : {}) }],
+    description: `the tools of ${shownEndpoint(url)}${token ? " (with MCP_SERVER_TOKEN)" : ""}; GET ${ENDPOINT}/info lists them`,
+  };
+}
+
 /** `onClientDisconnect` from COPILOT_ON_CLIENT_DISCONNECT: "abort" (the default) or "continue". */
 export function clientDisconnectFromEnv(env: NodeJS.ProcessEnv = process.env): {
   policy: ClientDisconnectPolicy;
@@ -224,6 +254,8 @@ export interface DemoServerOptions {
   onError?: (report: ErrorReport) => void;
   /** AG-UI agents served beside the built-in one (see `remoteAgentFromEnv`). */
   agents?: AgentsOption | undefined;
+  /** MCP servers whose tools are server actions (`mcpServersFromEnv`). */
+  mcpServers?: MCPServerConfig[] | undefined;
 }
 
 export function createDemoServer(adapter: ServiceAdapter, options: DemoServerOptions = {}): Server & { copilotRuntime: CopilotRuntime } {
@@ -234,6 +266,7 @@ export function createDemoServer(adapter: ServiceAdapter, options: DemoServerOpt
     ...(options.runStore ? { runStore: options.runStore } : {}),
     ...(options.onClientDisconnect ? { onClientDisconnect: options.onClientDisconnect } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.mcpServers ? { mcpServers: options.mcpServers } : {}),
   });
   const endpoint = copilotRuntimeNodeHttpEndpoint({ runtime: copilotRuntime, serviceAdapter: adapter, endpoint: ENDPOINT });
   const server = createServer((req, res) => {

@@ -36,9 +36,15 @@ export function builtInAgent(options: BuiltInAgentOptions): AgentEntry {
     provider: options.adapter.provider,
     model: options.adapter.model,
     stallSubject: "The LLM",
-    async create({ input, properties, url, identity }: AgentRequest): Promise<RuntimeAgent> {
+    async create({ input, properties, url, identity, request }: AgentRequest): Promise<RuntimeAgent> {
       const parameters = modelParametersFrom(properties);
-      const toolSet = buildToolSet(await options.actions.resolve({ properties, url }), input.tools);
+      const actions = await options.actions.resolve({
+        properties,
+        url,
+        ...(request ? { request } : {}),
+        ...(identity ? { identity } : {}),
+      });
+      const toolSet = buildToolSet(actions, input.tools);
       const actionContext = { properties, url, threadId: input.threadId, runId: input.runId, ...(identity ? { identity } : {}) };
       return {
         run: (runInput, context) =>

@@ -233,3 +233,29 @@ describe("mistakes are type errors", () => {
     expectTypeOf([wrongParameterType, noName, unknownArgument, annotatedMismatch]).items.toExtend<CopilotRuntime>();
   });
 });
+
+describe("new CopilotRuntime({ mcpServers })", () => {
+  test("a list of HTTP and stdio servers, or a function of the request returning HTTP servers", () => {
+    expectTypeOf({
+      mcpServers: [
+        { endpoint: "https://mcp.example.com/mcp", apiKey: "k", headers: { "x-tenant": "a" } },
+        { command: "node", args: ["s.js"] },
+      ],
+    }).toExtend<CopilotRuntimeOptions>();
+    const runtime = new CopilotRuntime({
+      mcpServers: ({ request, identity }) => {
+        expectTypeOf(request).toEqualTypeOf<Request | undefined>();
+        expectTypeOf(identity?.id).toEqualTypeOf<string | undefined>();
+        return [{ endpoint: "https://mcp.example.com/mcp", headers: { authorization: request?.headers.get("authorization") ?? "" } }];
+      },
+      mcpOptions: { allowedHosts: ["mcp.example.com"], onProgress: ({ progress, toolCallId }) => void [progress, toolCallId] },
+    });
+    expectTypeOf(runtime).toExtend<CopilotRuntime>();
+  });
+
+  test("a function of the request cannot return a stdio server", () => {
+    // @ts-expect-error stdio servers are configured in code only
+    const runtime = new CopilotRuntime({ mcpServers: () => [{ command: "node" }] });
+    expectTypeOf(runtime).toExtend<CopilotRuntime>();
+  });
+});

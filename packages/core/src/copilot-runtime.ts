@@ -99,7 +99,7 @@ export class CopilotRuntime<const T extends readonly unknown[] = readonly unknow
   /**
    * Shuts down gracefully: new runs are refused (`503 shutting_down`), runs in flight may finish within
    * `graceMs` (default 10 s), the rest then end with `RUN_ERROR server_shutdown` (their conversations saved),
-   * and the run store is closed. Call it on SIGTERM, then close the HTTP server. Calling it again returns
+   * and the MCP connections and the run store are closed. Call it on SIGTERM, then close the HTTP server. Calling it again returns
    * the same promise.
    */
   close(options: CloseOptions = {}): Promise<void> {
@@ -114,6 +114,7 @@ export class CopilotRuntime<const T extends readonly unknown[] = readonly unknow
     runs.shutDownAll();
     // an ended run saves its conversation before it leaves the registry; bounded, in case a store hangs
     await settledWithin(runs.settled(), FORCED_END_MS);
+    await this.config.actions.close();
     await this.config.store.close?.();
   }
 

@@ -39,10 +39,10 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     return agents.resolve({ request, properties, ...(identity ? { identity } : {}) });
   }
 
-  async function info(url: string, served: ReadonlyMap<string, AgentEntry>): Promise<Response> {
+  async function info(request: Request, served: ReadonlyMap<string, AgentEntry>): Promise<Response> {
     let actions: Awaited<ReturnType<typeof config.actions.resolve>> = [];
     try {
-      actions = await config.actions.resolve({ properties: {}, url });
+      actions = await config.actions.resolve({ properties: {}, url: request.url, request });
     } catch (error) {
       middleware.error({ error, source: "request" });
     }
@@ -96,7 +96,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
 
   async function dispatch(target: Dispatch, request: Request, context: RequestContext): Promise<Response> {
     const served = await agentsFor(request, context);
-    if (target.kind === "info") return info(request.url, served);
+    if (target.kind === "info") return info(request, served);
     const agent = agentNamed(served, target.agentId);
     const body = "body" in target ? target.body : await readJsonBody(request, config.maxBodyBytes);
     switch (target.kind) {

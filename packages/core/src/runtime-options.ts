@@ -2,8 +2,12 @@ import {
   ConfigurationError,
   isPlainObject,
   type CopilotRuntimeMiddleware,
+  type CreateMCPClientFunction,
   type ErrorReport,
   type LangServeChainConfig,
+  type MCPActionSourceOptions,
+  type MCPOptions,
+  type MCPServersOption,
   type RunAgentInput,
   type RuntimeTelemetry,
   type ServiceAdapter,
@@ -48,6 +52,16 @@ export interface CopilotRuntimeOptions<T extends readonly unknown[] = readonly u
   agents?: AgentsOption;
   /** Remote LangServe chains offered as server-side actions (needs `@copilot-runtime/langserve`). */
   langserve?: LangServeChainConfig[];
+  /**
+   * MCP servers whose tools are offered as server-side actions (needs `@copilot-runtime/mcp`): `[{ endpoint,
+   * apiKey?, headers? }]` (stdio servers `{ command, args, env }` too), or a function of the request returning
+   * HTTP servers, e.g. with the end user's token in `headers`. Endpoints never come from the client.
+   */
+  mcpServers?: MCPServersOption;
+  /** CopilotKit's option: your own MCP client for each configured endpoint, instead of the official SDK's. */
+  createMCPClient?: CreateMCPClientFunction;
+  /** Timeouts, reconnection, the hosts the `mcpServers` function may return, tool progress. */
+  mcpOptions?: MCPOptions;
   /** One middleware or several, applied in order. */
   middleware?: CopilotRuntimeMiddleware | CopilotRuntimeMiddleware[];
   /**
@@ -151,6 +165,18 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
   return value;
 }
 
+function mcpSourceOptions(options: CopilotRuntimeOptions, middleware: MiddlewareChain): MCPActionSourceOptions | undefined {
+  if (options.mcpServers == null) return undefined;
+  if (options.mcpOptions != null && !isPlainObject(options.mcpOptions))
+    throw new ConfigurationError("`mcpOptions` must be a plain object.");
+  return {
+    ...options.mcpOptions,
+    servers: options.mcpServers,
+    ...(options.createMCPClient != null ? { createMCPClient: options.createMCPClient } : {}),
+    onError: (error) => middleware.error({ error, source: "action" }),
+  };
+}
+
 /** Checks the options; every mistake is a `ConfigurationError` naming the option. */
 export function resolveRuntimeOptions(options: CopilotRuntimeOptions): RuntimeConfig {
   if (options == null || typeof options !== "object") throw new ConfigurationError("CopilotRuntime options must be an object.");
@@ -175,7 +201,7 @@ export function resolveRuntimeOptions(options: CopilotRuntimeOptions): RuntimeCo
   const store: RunStore = options.runStore ?? new MemoryRunStore();
   store.reportErrorsTo?.((error) => middleware.error({ error, source: "store" }));
   return {
-    actions: new ActionResolver(options.actions, options.langserve),
+    actions: new ActionResolver(options.actions, options.langserve, mcpSourceOptions(options, middleware)),
     agents: options.agents,
     middleware,
     store,

@@ -96,6 +96,16 @@ describe("dependency rules", () => {
     }
   });
 
+  it("the MCP bridge depends on protocol only and takes the MCP SDK as an (optional) peer", () => {
+    expect(deps("mcp")).toEqual(["@copilot-runtime/protocol"]);
+    expect(peers("mcp")).toEqual(["@modelcontextprotocol/sdk"]);
+    expect(VENDOR_SDKS).toContain("@modelcontextprotocol/sdk");
+  });
+
+  it("core loads the LangServe and MCP bridges on demand: optional peers, never dependencies", () => {
+    expect(peers("core")).toEqual(["@copilot-runtime/langserve", "@copilot-runtime/mcp"]);
+  });
+
   it("the ready middleware depend on protocol only", () => {
     expect(deps("middleware")).toEqual(["@copilot-runtime/protocol"]);
   });

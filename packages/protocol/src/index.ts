@@ -11,6 +11,7 @@ export * from "./errors.js";
 export * from "./error-response.js";
 export * from "./http-api.js";
 export * from "./json-schema.js";
+export * from "./mcp-server.js";
 export * from "./memoize.js";
 export * from "./message-helpers.js";
 export * from "./middleware.js";
