@@ -11,6 +11,7 @@ import {
 } from "@copilot-runtime/protocol";
 import { toAnthropicMessages } from "./convert-messages.js";
 import { toProviderError } from "./map-error.js";
+import { readMessageEvents } from "./read-message-events.js";
 
 export interface AnthropicAdapterOptions {
   /** A configured client (API key, baseURL, retries). Default: `new Anthropic()` from the environment. */
@@ -142,11 +143,15 @@ export class AnthropicAdapter implements ServiceAdapter {
     try {
       const headers =
         this.options.apiVersion !== undefined ? { ...request.headers, "anthropic-version": this.options.apiVersion } : request.headers;
-      const stream = await client.messages.create(body, {
-        signal: request.signal,
-        ...(headers ? { headers } : {}),
-        ...(this.options.maxRetries != null ? { maxRetries: this.options.maxRetries } : {}),
-      });
+      // the SDK makes the request (auth, retries, its errors); the stream is read from the raw response
+      const response = await client.messages
+        .create(body, {
+          signal: request.signal,
+          ...(headers ? { headers } : {}),
+          ...(this.options.maxRetries != null ? { maxRetries: this.options.maxRetries } : {}),
+        })
+        .asResponse();
+      const stream = readMessageEvents(response);
       for await (const event of stream) {
         switch (event.type) {
           case "message_start": {

@@ -9,6 +9,7 @@ import {
   type Message,
   type ModelParameters,
   type ServiceAdapter,
+  type ChatTelemetry,
   type TelemetryChatEnd,
   type Usage,
 } from "@copilot-runtime/protocol";
@@ -46,8 +47,9 @@ export interface LlmAnswer {
  * as they come (tool calls carry the assistant message as their parent), and
  * everything opened is closed when the stream ends. Usage and the finish
  * reason go to the run context. A provider failure or an abort is thrown.
+ * Without telemetry it is the answer's own generator (no layer in between: every layer costs per token).
  */
-export async function* streamLlmCall(request: LlmCallRequest, context: AgentRunContext): AsyncGenerator<AGUIEvent, LlmAnswer> {
+export function streamLlmCall(request: LlmCallRequest, context: AgentRunContext): AsyncGenerator<AGUIEvent, LlmAnswer> {
   const chat = context.telemetry?.startChat({
     provider: request.adapter.provider,
     model: request.adapter.model,
@@ -55,7 +57,11 @@ export async function* streamLlmCall(request: LlmCallRequest, context: AgentRunC
     messages: request.messages,
     tools: request.tools,
   });
-  if (chat === undefined) return yield* streamAnswer(request, context, undefined);
+  return chat === undefined ? streamAnswer(request, context, undefined) : tracedAnswer(request, context, chat);
+}
+
+/** The answer, reported to the run's telemetry as one `chat` call. */
+async function* tracedAnswer(request: LlmCallRequest, context: AgentRunContext, chat: ChatTelemetry): AsyncGenerator<AGUIEvent, LlmAnswer> {
   const report: TelemetryChatEnd = {};
   try {
     const answer = yield* streamAnswer(request, context, { headers: chat.headers, report });

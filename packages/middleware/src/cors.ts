@@ -1,5 +1,5 @@
 import { ConfigurationError, type CopilotRuntimeMiddleware } from "@copilot-runtime/protocol";
-import { withHeaders } from "./rate-limit.js";
+import { withHeaders } from "./with-headers.js";
 
 export type CorsOrigin = "*" | string | readonly string[] | RegExp | ((origin: string) => boolean);
 

@@ -1,5 +1,6 @@
 import { ConfigurationError, type CopilotRuntimeMiddleware, type RequestContext } from "@copilot-runtime/protocol";
 import { jsonError } from "./json-error.js";
+import { withHeaders } from "./with-headers.js";
 
 /** Where hit counts live; replace the in-memory default with a shared one (e.g. Redis) for several instances. */
 export interface RateLimitStore {
@@ -109,11 +110,4 @@ export function rateLimit(options: RateLimitOptions): CopilotRuntimeMiddleware {
       return withHeaders(response, headers);
     },
   };
-}
-
-/** A copy of a response with extra headers (a streamed body is passed through, not read). */
-export function withHeaders(response: Response, extra: Record<string, string>): Response {
-  const headers = new Headers(response.headers);
-  for (const [name, value] of Object.entries(extra)) headers.set(name, value);
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }

@@ -10,6 +10,7 @@ import {
 import OpenAI from "openai";
 import { toOpenAIMessages } from "./convert-messages.js";
 import { toProviderError } from "./map-error.js";
+import { readChatChunks } from "./read-chat-chunks.js";
 
 export interface OpenAIAdapterOptions {
   /** A configured client (API key, baseURL for OpenAI-compatible servers, Azure, retries). Default: `new OpenAI()` from the environment. */
@@ -103,11 +104,15 @@ export class OpenAIAdapter implements ServiceAdapter {
     const calls = new Map<number, { id: string; open: boolean }>();
     let finish: FinishReason | undefined;
     try {
-      const stream = await client.chat.completions.create(body, {
-        signal: request.signal,
-        ...(request.headers !== undefined ? { headers: request.headers } : {}),
-        ...(this.options.maxRetries != null ? { maxRetries: this.options.maxRetries } : {}),
-      });
+      // the SDK makes the request (auth, Azure, retries, its errors); the stream is read from the raw response
+      const response = await client.chat.completions
+        .create(body, {
+          signal: request.signal,
+          ...(request.headers !== undefined ? { headers: request.headers } : {}),
+          ...(this.options.maxRetries != null ? { maxRetries: this.options.maxRetries } : {}),
+        })
+        .asResponse();
+      const stream = readChatChunks(response);
       let described = false;
       for await (const chunk of stream) {
         if (!described && (chunk.model || chunk.id)) {

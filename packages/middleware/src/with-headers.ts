@@ -1,0 +1,14 @@
+import { SSE_FRAME_SOURCE, type SSEFrameSource } from "@copilot-runtime/protocol";
+
+/**
+ * A copy of a response with extra headers. A streamed body is passed through, not read; a runtime event stream keeps
+ * its frame source (`SSE_FRAME_SOURCE`), so a Node binding still writes its frames straight to the socket.
+ */
+export function withHeaders(response: Response, extra: Record<string, string>): Response {
+  const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(extra)) headers.set(name, value);
+  const copy = new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  const source = (response as Response & { [SSE_FRAME_SOURCE]?: SSEFrameSource })[SSE_FRAME_SOURCE];
+  if (source !== undefined) Object.defineProperty(copy, SSE_FRAME_SOURCE, { value: source });
+  return copy;
+}
