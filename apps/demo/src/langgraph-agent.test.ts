@@ -35,7 +35,14 @@ beforeAll(async () => {
   fake = await createFakeOpenAI();
   const port = await freePort();
   langgraph = spawn(CLI, ["dev", "--port", String(port), "--host", "127.0.0.1", "--no-browser", "--config", CONFIG], {
-    env: { ...process.env, FAKE_OPENAI_URL: fake.baseURL, LANGSMITH_TRACING: "false", LANGCHAIN_TRACING_V2: "false" },
+    // the CLI reports every command to its makers unless told not to; no test reaches the internet
+    env: {
+      ...process.env,
+      FAKE_OPENAI_URL: fake.baseURL,
+      LANGSMITH_TRACING: "false",
+      LANGCHAIN_TRACING_V2: "false",
+      LANGGRAPH_CLI_NO_ANALYTICS: "1",
+    },
     stdio: "ignore",
     detached: true,
   });
