@@ -26,10 +26,10 @@ export function percentile(values, p) {
 }
 
 /**
- * POSTs JSON and reads the streamed answer; resolves with the time to the
- * first `data:` frame, the total time, and the body.
+ * POSTs JSON (with any extra `headers`) and reads the streamed answer; resolves with the status, the response
+ * headers, the time to the first `data:` frame, the total time, and the body.
  */
-export function streamRequest(agent, port, path, body) {
+export function streamRequest(agent, port, path, body, headers = {}) {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
     const started = performance.now();
@@ -42,7 +42,12 @@ export function streamRequest(agent, port, path, body) {
         port,
         path,
         method: "POST",
-        headers: { "content-type": "application/json", accept: "text/event-stream", "content-length": Buffer.byteLength(payload) },
+        headers: {
+          "content-type": "application/json",
+          accept: "text/event-stream",
+          "content-length": Buffer.byteLength(payload),
+          ...headers,
+        },
       },
       (res) => {
         res.on("data", (chunk) => {
@@ -52,6 +57,7 @@ export function streamRequest(agent, port, path, body) {
         res.on("end", () =>
           resolve({
             status: res.statusCode,
+            headers: res.headers,
             ttfe: firstEvent ?? NaN,
             total: performance.now() - started,
             text: Buffer.concat(chunks).toString("utf8"),

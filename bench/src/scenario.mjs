@@ -6,10 +6,14 @@ export const FRONTEND_PROMPT = "please confirm with the user";
 /** The soak's aborting clients ask this: the fake starts the answer, then holds it until the request is closed. */
 export const ABORT_PROMPT = "keep talking until I leave";
 
-/** The fake's answer for a request body (Chat Completions or Responses API). */
+/** The fake's answer for a request body (OpenAI Chat Completions or Responses API, Anthropic Messages, Gemini). */
 export function answerFor(body) {
   const text = JSON.stringify(body);
-  const hasResult = text.includes('"role":"tool"') || text.includes("function_call_output");
+  const hasResult =
+    text.includes('"role":"tool"') ||
+    text.includes("function_call_output") ||
+    text.includes('"type":"tool_result"') ||
+    text.includes('"functionResponse"');
   if (text.includes(FRONTEND_PROMPT) && !hasResult) {
     return { toolCalls: [{ name: "confirm", arguments: { question: "Proceed?" } }], usage: { inputTokens: 30, outputTokens: 8 } };
   }

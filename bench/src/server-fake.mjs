@@ -1,12 +1,20 @@
-// The fake OpenAI server (Chat Completions and Responses API), in its own process.
-import { createFakeOpenAI } from "@copilot-runtime/testing";
+// A fake provider server in its own process: OpenAI (Chat Completions and Responses API; the default), Anthropic
+// (`anthropic`) or Gemini (`gemini`), as the first argument says. Every request is answered by `answerFor`.
+import { createFakeAnthropic, createFakeGemini, createFakeOpenAI } from "@copilot-runtime/testing";
 import { ABORT_PROMPT, answerFor } from "./scenario.mjs";
 
-const fake = await createFakeOpenAI();
+const provider = process.argv[2] ?? "openai";
+const create = { openai: createFakeOpenAI, anthropic: createFakeAnthropic, gemini: createFakeGemini }[provider];
+if (!create) throw new Error(`unknown fake provider ${provider}`);
+const fake = await create();
 // How the provider requests ended, for the soak: those of runs whose client leaves (ABORT_PROMPT) are held open
 // after the first words, so the only way they end is being closed early by the runtime; every other one must end normally.
 const requests = { abortRuns: 0, abortRunsClosedEarly: 0, abortRunsEnded: 0, others: 0, othersClosedEarly: 0 };
+// Which API paths were asked (e.g. /v1/chat/completions or /v1/responses), for the bench to report what each target uses.
+let paths = {};
 fake.respond((body, request) => {
+  const path = request.path.split("?")[0];
+  paths[path] = (paths[path] ?? 0) + 1;
   const answer = answerFor(body);
   if (!JSON.stringify(body).includes(ABORT_PROMPT)) {
     requests.others++;
@@ -22,5 +30,9 @@ fake.respond((body, request) => {
 setInterval(() => fake.requests.splice(0), 1000).unref();
 process.on("message", (message) => {
   if (message === "requests") process.send?.({ requests: { ...requests } });
+  if (message === "paths") {
+    process.send?.({ paths });
+    paths = {};
+  }
 });
 process.send?.({ ready: true, url: fake.url, baseURL: fake.baseURL });
