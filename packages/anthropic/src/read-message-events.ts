@@ -22,6 +22,7 @@ export async function* readMessageEvents(response: Response): AsyncGenerator<Mes
   const ready: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => ready.push(event) });
   let endsWithCr = false;
+  let ended = false;
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -48,9 +49,13 @@ export async function* readMessageEvents(response: Response): AsyncGenerator<Mes
         yield JSON.parse(event.data) as MessageStreamEvent;
       }
       ready.length = 0;
-      if (done) return;
+      if (done) {
+        ended = true;
+        return;
+      }
     }
   } finally {
-    await reader.cancel().catch(() => undefined);
+    // a body read to its end needs no cancel (which would make an abort error for nothing)
+    if (!ended) await reader.cancel().catch(() => undefined);
   }
 }

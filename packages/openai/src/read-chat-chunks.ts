@@ -5,7 +5,7 @@ type ChatCompletionChunk = OpenAI.Chat.Completions.ChatCompletionChunk;
 
 /**
  * The chunks of a streamed Chat Completions response, read from its raw body: the SSE parsed by
- * `eventsource-parser`, each `data:` frame by `JSON.parse`, `[DONE]` ending the stream. It does what the SDK's
+ * `eventsource-parser`, each `data:` frame by `JSON.parse`, `[DONE]` ending the stream (the body is still read to its end). It does what the SDK's
  * `Stream` does with the same bytes (an `{error}` frame or an `event: error` throws the SDK's `APIError`; a frame
  * that is not JSON throws its `SyntaxError`), without its per-chunk copies and logging helpers. Stopping the
  * iteration early cancels the body, which closes the connection.
@@ -18,6 +18,8 @@ export async function* readChatChunks(response: Response): AsyncGenerator<ChatCo
   const ready: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => ready.push(event) });
   let endsWithCr = false;
+  let ended = false;
+  let finished = false;
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -30,16 +32,22 @@ export async function* readChatChunks(response: Response): AsyncGenerator<ChatCo
       if (done && endsWithCr) parser.feed("\n");
       for (let i = 0; i < ready.length; i++) {
         const event = ready[i]!;
-        if (event.data.startsWith("[DONE]")) return;
+        // after [DONE] the body is still read to its end, so that its connection can serve the next request
+        if (event.data.startsWith("[DONE]")) finished = true;
+        if (finished) break;
         const data = JSON.parse(event.data) as ChatCompletionChunk & { error?: object; message?: string };
         if (event.event === "error") throw new OpenAI.APIError(undefined, data.error, data.message, undefined);
         if (data.error != null) throw new OpenAI.APIError(undefined, data.error, undefined, response.headers);
         yield data;
       }
       ready.length = 0;
-      if (done) return;
+      if (done) {
+        ended = true;
+        return;
+      }
     }
   } finally {
-    await reader.cancel().catch(() => undefined);
+    // a body read to its end needs no cancel (which would make an abort error for nothing)
+    if (!ended) await reader.cancel().catch(() => undefined);
   }
 }
