@@ -25,6 +25,16 @@ const REQUESTS = QUICK ? { 1: 10, 10: 40, 50: 60, 200: 200 } : { 1: 40, 10: 120,
 const SCENARIOS = ["text", "tool"];
 // `--baseline <dir>`: also serve a built checkout of this repository (e.g. the commit before a change)
 // as the target "baseline", to measure a change against it in the same run.
+/** The commit the baseline checkout is at, for the report. */
+function baselineCommit() {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: resolve(BASELINE_DIR) })
+      .toString()
+      .trim();
+  } catch {
+    return "unknown";
+  }
+}
 const BASELINE_DIR = option("--baseline");
 // `--otel`: also serve Copilot Runtime with `telemetry: openTelemetry()`, without an SDK (ours-otel-off) and with one
 // (ours-otel), to measure what telemetry costs in the same run.
@@ -742,6 +752,7 @@ function report(results, imports, footprint) {
     ...(SKIP_FOOTPRINT ? ["--no-footprint"] : []),
     ...(OTEL ? ["--otel"] : []),
     ...(ONLY ? ["--targets", ONLY.join(",")] : []),
+    ...(BASELINE_DIR ? ["--baseline", `${BASELINE_DIR} (at commit ${baselineCommit()})`] : []),
   ];
   const command = `pnpm bench${flags.length > 0 ? ` -- ${flags.join(" ")}` : ""}`;
   const machine = `${os.cpus().length} × ${cpuModel}, ${memory}, Node ${process.version}, ${os.platform()} ${os.release()}`;
