@@ -55,6 +55,7 @@ const log = (...args) => console.error(...args);
 const TARGET_DEFS = {
   limit: { provider: "openai", kind: "limit" },
   ours: { provider: "openai" },
+  "ours-openai-client": { provider: "openai", script: "ours", args: (baseURL) => [baseURL, "client"] },
   "ours-middleware": { provider: "openai" },
   "ours-ai-sdk": { provider: "openai" },
   "ours-redis": { provider: "openai", args: (baseURL) => [baseURL, REDIS.url] },
@@ -74,6 +75,7 @@ const COPILOTKIT = ["copilotkit-v1", "copilotkit-v2", "copilotkit-v2-responses"]
 const DEFAULT_TARGETS = [
   "limit",
   "ours",
+  "ours-openai-client",
   "ours-middleware",
   "ours-ai-sdk",
   "ours-redis",
@@ -676,6 +678,14 @@ function report(results, imports, footprint) {
   );
   ratioGoal("middleware: server CPU per answer at concurrency 50 vs ours without", "ours-middleware", ["ours"], c50, "cpu");
   ratioGoal(
+    "OpenAIAdapter's own client vs the app's (`new OpenAI()`): throughput at concurrency 50",
+    "ours",
+    ["ours-openai-client"],
+    c50,
+    "rps",
+  );
+  ratioGoal("OpenAIAdapter's own client vs the app's: server CPU per answer at concurrency 50", "ours", ["ours-openai-client"], c50, "cpu");
+  ratioGoal(
     "AnthropicAdapter: throughput at concurrency 50 ≥ 0.5× limit-anthropic",
     "ours-anthropic",
     ["limit-anthropic"],
@@ -764,7 +774,10 @@ function report(results, imports, footprint) {
   }
   const describe = {
     limit: "the bench's own HTTP client asking the fake OpenAI server directly (Chat Completions), no SDK",
-    ours: "`@copilot-runtime/node` + `OpenAIAdapter` (the `openai` SDK, Chat Completions) + one server action",
+    ours:
+      "`@copilot-runtime/node` + `OpenAIAdapter` (the `openai` SDK, Chat Completions, the client the adapter makes: " +
+      "`{ apiKey, baseURL }`, on its keep-alive `node:http` pool) + one server action",
+    "ours-openai-client": "ours with the app's own client (`openai: new OpenAI({ apiKey, baseURL })`, the global `fetch`)",
     "ours-middleware":
       "ours with `cors()` + `bearerAuth()` + `rateLimit()` (`@copilot-runtime/middleware`); " +
       "the load generator sends the token and an `Origin`, and checks the CORS and rate-limit headers",

@@ -16,7 +16,11 @@ const copilotRuntime = new CopilotRuntime({
     },
   ],
 });
-const serviceAdapter = new OpenAIAdapter({ openai: new OpenAI({ apiKey: "sk-bench", baseURL, maxRetries: 0 }), model: "gpt-4o" });
+// the adapter's own client (its keep-alive node:http pool), or with "client" the app's `new OpenAI()` (the global fetch)
+const serviceAdapter =
+  process.argv[3] === "client"
+    ? new OpenAIAdapter({ openai: new OpenAI({ apiKey: "sk-bench", baseURL, maxRetries: 0 }), model: "gpt-4o" })
+    : new OpenAIAdapter({ apiKey: "sk-bench", baseURL, maxRetries: 0, model: "gpt-4o" });
 const server = createServer(copilotRuntimeNodeHttpEndpoint({ runtime: copilotRuntime, serviceAdapter, endpoint: "/api/copilotkit" }));
 server.listen(0, "127.0.0.1", () =>
   process.send?.({ ready: true, port: server.address().port, path: "/api/copilotkit/agent/default/run" }),

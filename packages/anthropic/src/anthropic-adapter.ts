@@ -2,6 +2,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import { VERSION as SDK_VERSION } from "@anthropic-ai/sdk/version";
 import {
   abortError,
+  nodeHttpFetch,
   providerParameters,
   type AdapterPart,
   type AdapterRequest,
@@ -14,8 +15,16 @@ import { toProviderError } from "./map-error.js";
 import { readMessageEvents } from "./read-message-events.js";
 
 export interface AnthropicAdapterOptions {
-  /** A configured client (API key, baseURL, retries). Default: `new Anthropic()` from the environment. */
+  /**
+   * A configured client (API key, baseURL, retries), used as it is. Without it the adapter makes its own from
+   * `apiKey` and `baseURL` (default: the environment, `ANTHROPIC_API_KEY`), on a keep-alive `node:http` connection
+   * pool of its own instead of the global `fetch`.
+   */
   anthropic?: Anthropic;
+  /** The API key of the client the adapter makes (without `anthropic`). Default: `ANTHROPIC_API_KEY`. */
+  apiKey?: string;
+  /** The base URL of the client the adapter makes (without `anthropic`). */
+  baseURL?: string;
   /** Default "claude-sonnet-5-5". */
   model?: string;
   /** `max_tokens` when the request sets none. Default 4096. */
@@ -98,7 +107,14 @@ export class AnthropicAdapter implements ServiceAdapter {
    * it has no key only when it sends, see `toProviderError`.)
    */
   private getClient(): Anthropic {
-    return (this.client ??= new Anthropic());
+    if (this.client !== undefined) return this.client;
+    // Node's own keep-alive HTTP client (undefined on an edge runtime, which keeps the global fetch)
+    const ownFetch = nodeHttpFetch();
+    return (this.client ??= new Anthropic({
+      ...(this.options.apiKey !== undefined ? { apiKey: this.options.apiKey } : {}),
+      ...(this.options.baseURL !== undefined ? { baseURL: this.options.baseURL } : {}),
+      ...(ownFetch !== undefined ? { fetch: ownFetch } : {}),
+    }));
   }
 
   /** The Messages API request for an adapter request. */

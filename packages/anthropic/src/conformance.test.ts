@@ -14,6 +14,15 @@ describeAdapterConformance({
   sendsTemperature: false,
 });
 
+// The client the adapter makes itself (apiKey, baseURL): its own keep-alive node:http pool instead of the global fetch.
+describeAdapterConformance({
+  name: "AnthropicAdapter with its own client (node:http)",
+  startFake: createFakeAnthropic,
+  createAdapter: (fake, apiKey) => new AnthropicAdapter({ apiKey, baseURL: fake.baseURL, maxRetries: 0, model: "claude-test-1" }),
+  createRuntime: (options) => new CopilotRuntime(options),
+  sendsTemperature: false,
+});
+
 describeAdapterConformance({
   name: "AnthropicAdapter (API 2023-06-01)",
   startFake: createFakeAnthropic,

@@ -1,4 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
+import { bodyReader } from "@copilot-runtime/protocol";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 
 type MessageStreamEvent = Anthropic.Messages.RawMessageStreamEvent;
@@ -15,9 +16,8 @@ interface ErrorBody {
  * and logging helpers. Stopping the iteration early cancels the body, which closes the connection.
  */
 export async function* readMessageEvents(response: Response): AsyncGenerator<MessageStreamEvent> {
-  const body = response.body;
-  if (body === null) return;
-  const reader = body.getReader();
+  const reader = bodyReader(response);
+  if (reader === undefined) return;
   const decoder = new TextDecoder();
   const ready: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => ready.push(event) });

@@ -198,7 +198,27 @@ export class RunSession {
   }
 
   /** The run's AG-UI events, from `RUN_STARTED` to exactly one terminal event. Never throws. */
-  async *events(): AsyncGenerator<AGUIEvent> {
+  events(): AsyncGenerator<AGUIEvent> {
+    return this.emit((event) => event);
+  }
+
+  /** The run's events as SSE frames; each is kept in the run store for `connect`. */
+  frames(): AsyncGenerator<string> {
+    const store = this.claimed ? this.options.store : undefined;
+    const { runId } = this.options.input;
+    const threadKey = this.threadKey;
+    return this.emit((event) => {
+      const frame = encodeSSE(event);
+      store?.frame(threadKey, runId, frame);
+      return frame;
+    });
+  }
+
+  /**
+   * The run itself, each event given out as `as(event)`: one generator for events and frames alike (every
+   * generator layer costs a promise and a turn per token).
+   */
+  private async *emit<T>(as: (event: AGUIEvent) => T): AsyncGenerator<T> {
     if (this.state !== "ready") return;
     this.state = "running";
     const { agent: entry, input, stallMs } = this.options;
@@ -215,15 +235,15 @@ export class RunSession {
           for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) {
             const event = next.value;
             watchdog.touch();
-            if (!this.transcript.started && event.type !== EventType.RUN_STARTED) yield this.started();
+            if (!this.transcript.started && event.type !== EventType.RUN_STARTED) yield as(this.started());
             this.transcript.fold(event);
             if (event.type === EventType.RUN_FINISHED || event.type === EventType.RUN_ERROR) {
               // the agent ended the run itself
               this.noteTerminal(event);
-              yield event;
+              yield as(event);
               return;
             }
-            yield event;
+            yield as(event);
           }
           iterator = undefined;
         }
@@ -231,7 +251,7 @@ export class RunSession {
         thrown = { error };
       }
       watchdog.stop();
-      yield* this.terminal(thrown);
+      for (const event of this.terminal(thrown)) yield as(event);
     } finally {
       watchdog.stop();
       if (iterator !== undefined) {
@@ -240,17 +260,6 @@ export class RunSession {
         await Promise.resolve(iterator.return?.()).catch(() => undefined);
       }
       await this.end();
-    }
-  }
-
-  /** The run's events as SSE frames; each is kept in the run store for `connect`. */
-  async *frames(): AsyncGenerator<string> {
-    const store = this.claimed ? this.options.store : undefined;
-    const { runId } = this.options.input;
-    for await (const event of this.events()) {
-      const frame = encodeSSE(event);
-      store?.frame(this.threadKey, runId, frame);
-      yield frame;
     }
   }
 

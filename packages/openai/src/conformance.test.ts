@@ -11,6 +11,14 @@ describeAdapterConformance({
   createRuntime: (options) => new CopilotRuntime(options),
 });
 
+// The client the adapter makes itself (apiKey, baseURL): its own keep-alive node:http pool instead of the global fetch.
+describeAdapterConformance({
+  name: "OpenAIAdapter with its own client (node:http)",
+  startFake: createFakeOpenAI,
+  createAdapter: (fake, apiKey) => new OpenAIAdapter({ apiKey, baseURL: fake.baseURL, maxRetries: 0 }),
+  createRuntime: (options) => new CopilotRuntime(options),
+});
+
 // Azure OpenAI through the `openai` package's AzureOpenAI client: the deployment URL, `api-version`, `api-key`.
 describeAdapterConformance({
   name: "OpenAIAdapter + AzureOpenAI (deployment URL, api-version, api-key)",

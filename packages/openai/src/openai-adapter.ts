@@ -1,5 +1,6 @@
 import {
   abortError,
+  nodeHttpFetch,
   missingApiKeyError,
   providerParameters,
   type AdapterPart,
@@ -13,8 +14,16 @@ import { toProviderError } from "./map-error.js";
 import { readChatChunks } from "./read-chat-chunks.js";
 
 export interface OpenAIAdapterOptions {
-  /** A configured client (API key, baseURL for OpenAI-compatible servers, Azure, retries). Default: `new OpenAI()` from the environment. */
+  /**
+   * A configured client (API key, baseURL for OpenAI-compatible servers, Azure, retries), used as it is. Without it
+   * the adapter makes its own from `apiKey` and `baseURL` (default: the environment, `OPENAI_API_KEY` and
+   * `OPENAI_BASE_URL`), on a keep-alive `node:http` connection pool of its own instead of the global `fetch`.
+   */
   openai?: OpenAI;
+  /** The API key of the client the adapter makes (without `openai`). Default: `OPENAI_API_KEY`. */
+  apiKey?: string;
+  /** The base URL of the client the adapter makes (without `openai`), e.g. an OpenAI-compatible server's. */
+  baseURL?: string;
   /** Default "gpt-4o". */
   model?: string;
   /** Ask for one tool call at a time (`parallel_tool_calls: false`). */
@@ -65,8 +74,15 @@ export class OpenAIAdapter implements ServiceAdapter {
 
   /** The client; the default one is made on first use, when a missing key is a configuration error. */
   private getClient(): OpenAI {
+    if (this.client !== undefined) return this.client;
+    // Node's own keep-alive HTTP client (undefined on an edge runtime, which keeps the global fetch)
+    const ownFetch = nodeHttpFetch();
     try {
-      this.client ??= new OpenAI();
+      this.client ??= new OpenAI({
+        ...(this.options.apiKey !== undefined ? { apiKey: this.options.apiKey } : {}),
+        ...(this.options.baseURL !== undefined ? { baseURL: this.options.baseURL } : {}),
+        ...(ownFetch !== undefined ? { fetch: ownFetch } : {}),
+      });
     } catch (cause) {
       throw missingApiKeyError({
         adapter: "OpenAIAdapter",

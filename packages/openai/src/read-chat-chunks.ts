@@ -1,3 +1,4 @@
+import { bodyReader } from "@copilot-runtime/protocol";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import OpenAI from "openai";
 
@@ -5,15 +6,15 @@ type ChatCompletionChunk = OpenAI.Chat.Completions.ChatCompletionChunk;
 
 /**
  * The chunks of a streamed Chat Completions response, read from its raw body: the SSE parsed by
- * `eventsource-parser`, each `data:` frame by `JSON.parse`, `[DONE]` ending the stream (the body is still read to its end). It does what the SDK's
- * `Stream` does with the same bytes (an `{error}` frame or an `event: error` throws the SDK's `APIError`; a frame
- * that is not JSON throws its `SyntaxError`), without its per-chunk copies and logging helpers. Stopping the
- * iteration early cancels the body, which closes the connection.
+ * `eventsource-parser`, each `data:` frame by `JSON.parse`, `[DONE]` ending the stream (the body is still read to
+ * its end). It does what the SDK's `Stream` does with the same bytes (an `{error}` frame or an `event: error` throws
+ * the SDK's `APIError`; a frame that is not JSON throws its `SyntaxError`), without its per-chunk copies and logging
+ * helpers. The body comes from its Node stream when `nodeHttpFetch` made the response, else from its web stream.
+ * Stopping the iteration early cancels the body, which closes the connection.
  */
 export async function* readChatChunks(response: Response): AsyncGenerator<ChatCompletionChunk> {
-  const body = response.body;
-  if (body === null) return;
-  const reader = body.getReader();
+  const reader = bodyReader(response);
+  if (reader === undefined) return;
   const decoder = new TextDecoder();
   const ready: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => ready.push(event) });

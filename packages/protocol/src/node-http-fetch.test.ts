@@ -1,0 +1,122 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bodyReader, NODE_BODY, type NodeBodyResponse } from "./body-reader.js";
+import { nodeHttpFetch } from "./node-http-fetch.js";
+
+let server: Server;
+let base: string;
+let connections = 0;
+const seen: { method: string; headers: IncomingMessage["headers"]; body: string }[] = [];
+let closedEarly: Promise<boolean> = Promise.resolve(false);
+
+function handle(req: IncomingMessage, res: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on("data", (chunk: Buffer) => chunks.push(chunk));
+  req.on("end", () => {
+    seen.push({ method: req.method ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+    if (req.url === "/error") {
+      res.writeHead(401, { "content-type": "application/json", "x-request-id": "req_1" }).end('{"error":{"message":"bad key"}}');
+    } else if (req.url === "/empty") {
+      res.writeHead(204).end();
+    } else if (req.url === "/hold") {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write("data: one\n\n");
+      closedEarly = new Promise((resolve) => res.once("close", () => resolve(!res.writableEnded)));
+    } else {
+      res.writeHead(200, { "content-type": "text/event-stream", "set-cookie": ["a=1", "b=2"] });
+      res.write("data: one\n\n");
+      setTimeout(() => res.end("data: two\n\n"), 5);
+    }
+  });
+}
+
+beforeAll(async () => {
+  server = createServer(handle);
+  server.on("connection", () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+async function text(response: Response): Promise<string> {
+  const reader = bodyReader(response)!;
+  const decoder = new TextDecoder();
+  let out = "";
+  for (let next = await reader.read(); !next.done; next = await reader.read()) out += decoder.decode(next.value, { stream: true });
+  return out;
+}
+
+describe("nodeHttpFetch", () => {
+  const fetcher = nodeHttpFetch()!;
+
+  it("sends method, headers and body; answers status and headers, the body readable as its Node stream", async () => {
+    const response: NodeBodyResponse = await fetcher(`${base}/stream`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer sk-1" },
+      body: '{"a":1}',
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/event-stream");
+    expect(response.headers.get("set-cookie")).toBe("a=1, b=2");
+    expect(response[NODE_BODY]).toBeDefined();
+    expect(await text(response)).toBe("data: one\n\ndata: two\n\n");
+    expect(seen.at(-1)).toMatchObject({ method: "POST", body: '{"a":1}', headers: { authorization: "Bearer sk-1" } });
+  });
+
+  it("serves the web body too (an error body the SDK reads), and a 204 has none", async () => {
+    const error = await fetcher(`${base}/error`, { method: "POST", body: new TextEncoder().encode("{}") });
+    expect(error.status).toBe(401);
+    expect(error.headers.get("x-request-id")).toBe("req_1");
+    expect(await error.json()).toEqual({ error: { message: "bad key" } });
+    const empty = await fetcher(`${base}/empty`);
+    expect(empty.status).toBe(204);
+    expect(empty.body).toBeNull();
+  });
+
+  it("keeps connections alive: 60 requests, 20 at a time, on at most 20 connections", async () => {
+    const before = connections;
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(Array.from({ length: 20 }, async () => text(await fetcher(`${base}/stream`, { method: "POST", body: "{}" }))));
+    }
+    expect(connections - before).toBeLessThanOrEqual(20);
+  });
+
+  it("an abort before the answer rejects with the abort reason and closes the request", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(fetcher(`${base}/stream`, { signal: controller.signal })).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("an abort mid-body fails the read and closes the connection (the server sees it)", async () => {
+    const controller = new AbortController();
+    const response = await fetcher(`${base}/hold`, { method: "POST", body: "{}", signal: controller.signal });
+    const reader = bodyReader(response)!;
+    expect((await reader.read()).done).toBe(false);
+    const pending = reader.read();
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: "AbortError" });
+    expect(await closedEarly).toBe(true);
+  });
+
+  it("is undefined where there is no node:http (an edge runtime keeps the global fetch)", () => {
+    const edge = globalThis as { EdgeRuntime?: string };
+    edge.EdgeRuntime = "edge-runtime";
+    try {
+      expect(nodeHttpFetch()).toBeUndefined();
+    } finally {
+      delete edge.EdgeRuntime;
+    }
+  });
+
+  it("a refused connection rejects with the socket error (ECONNREFUSED), for the SDK to report", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    await expect(fetcher(`http://127.0.0.1:${port}/`)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+  });
+});

@@ -1,0 +1,101 @@
+import type * as Http from "node:http";
+import type * as Https from "node:https";
+import { NODE_BODY, type NodeBodyResponse } from "./body-reader.js";
+import { isNodeRuntime } from "./is-node-runtime.js";
+
+type IncomingMessage = Http.IncomingMessage;
+
+/** `node:http` and `node:https`, taken at run time (`process.getBuiltinModule`): no bundler sees an import of them. */
+function nodeModules(): { http: typeof Http; https: typeof Https } | undefined {
+  if (!isNodeRuntime() || typeof process.getBuiltinModule !== "function") return undefined;
+  const http = process.getBuiltinModule("node:http");
+  const https = process.getBuiltinModule("node:https");
+  return http !== undefined && https !== undefined ? { http, https } : undefined;
+}
+
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason;
+  return Object.assign(new Error("This operation was aborted"), { name: "AbortError" });
+}
+
+function headersOf(init: RequestInit | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  new Headers(init?.headers).forEach((value, name) => (out[name] = value));
+  return out;
+}
+
+/**
+ * A `fetch` for the SDK clients an adapter creates itself: `node:http(s)` with keep-alive agents of its own, so a
+ * provider call skips undici's `fetch` machinery (request and response objects, web streams per chunk), and the
+ * response keeps its Node stream (`NODE_BODY`) for the adapter's reader. It supports what the SDKs ask of fetch: a
+ * method, headers, a string or bytes body, an abort signal (the request is destroyed; a pending or running read
+ * fails with the abort error). A client the app passes in keeps its own fetch. Undefined where there is no
+ * `node:http` (an edge runtime, a browser): keep the global `fetch` there.
+ */
+export function nodeHttpFetch(options: { maxSockets?: number } = {}): typeof fetch | undefined {
+  const node = nodeModules();
+  if (node === undefined) return undefined;
+  const agents = {
+    http: new node.http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
+    https: new node.https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
+  };
+  const nodeFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    if (input instanceof Request) return fetch(input, init);
+    const url = typeof input === "string" ? new URL(input) : input;
+    if (url.protocol !== "http:" && url.protocol !== "https:") return fetch(input, init);
+    const body = init?.body;
+    if (body != null && typeof body !== "string" && !(body instanceof Uint8Array)) return fetch(input, init);
+    const signal = init?.signal ?? undefined;
+    return new Promise<Response>((resolve, reject) => {
+      if (signal?.aborted) return reject(abortReason(signal));
+      const secure = url.protocol === "https:";
+      const send = secure ? node.https.request : node.http.request;
+      const req = send(url, { method: init?.method ?? "GET", headers: headersOf(init), agent: secure ? agents.https : agents.http });
+      let incoming: IncomingMessage | undefined;
+      const onAbort = () => {
+        const error = abortReason(signal!);
+        // a read of the body under way fails with the abort's reason
+        incoming?.destroy(error);
+        req.destroy(error);
+        reject(error);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      req.once("error", (error) => {
+        signal?.removeEventListener("abort", onAbort);
+        reject(error);
+      });
+      req.once("response", (res: IncomingMessage) => {
+        incoming = res;
+        // a read that the abort interrupts fails with the abort error; after the body ended, nothing to do
+        res.once("close", () => signal?.removeEventListener("abort", onAbort));
+        const headers = new Headers();
+        for (let i = 0; i < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+        const status = res.statusCode ?? 502;
+        const noBody = status === 204 || status === 304 || init?.method === "HEAD";
+        // the web body reads the Node stream only when read (an error body the SDK reads, or any other reader)
+        let attached = false;
+        const stream = noBody
+          ? null
+          : new ReadableStream<Uint8Array>(
+              {
+                pull(controller) {
+                  if (attached) return;
+                  attached = true;
+                  res.on("data", (chunk: Buffer) => controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+                  res.once("end", () => controller.close());
+                  res.once("error", (error) => controller.error(error));
+                },
+                cancel: () => void res.destroy(),
+              },
+              { highWaterMark: 0 },
+            );
+        const response: NodeBodyResponse = new Response(stream, { status, statusText: res.statusMessage ?? "", headers });
+        if (!noBody) Object.defineProperty(response, NODE_BODY, { value: res });
+        resolve(response);
+      });
+      req.end(body ?? undefined);
+    });
+  };
+  return nodeFetch as typeof fetch;
+}
