@@ -791,7 +791,8 @@ function report(results, imports, footprint) {
       "same tool and `stopWhen: stepCountIs(3)`, answered as its UI message stream (`pipeUIMessageStreamToResponse`)",
     "limit-anthropic": "the bench's own HTTP client asking the fake Anthropic server directly (Messages API), no SDK",
     "ours-anthropic":
-      "`@copilot-runtime/node` + `AnthropicAdapter` (`@anthropic-ai/sdk`) + one server action, on the fake Anthropic server",
+      "`@copilot-runtime/node` + `AnthropicAdapter` (`@anthropic-ai/sdk`, the client the adapter makes: `{ apiKey, baseURL }`) + " +
+      "one server action, on the fake Anthropic server",
     "limit-gemini": "the bench's own HTTP client asking the fake Gemini server directly (`streamGenerateContent`), no SDK",
     "ours-gemini": "`@copilot-runtime/node` + `GoogleGenAIAdapter` (`@google/genai`) + one server action, on the fake Gemini server",
     "copilotkit-v1":

@@ -1,7 +1,6 @@
 // Copilot Runtime on Anthropic: the Node binding + AnthropicAdapter (@anthropic-ai/sdk) + one server action,
 // against the fake Anthropic server (the same answers as the OpenAI targets).
 import { createServer } from "node:http";
-import Anthropic from "@anthropic-ai/sdk";
 import { AnthropicAdapter } from "@copilot-runtime/anthropic";
 import { CopilotRuntime } from "@copilot-runtime/core";
 import { copilotRuntimeNodeHttpEndpoint } from "@copilot-runtime/node";
@@ -17,10 +16,8 @@ const copilotRuntime = new CopilotRuntime({
     },
   ],
 });
-const serviceAdapter = new AnthropicAdapter({
-  anthropic: new Anthropic({ apiKey: "sk-ant-bench", baseURL, maxRetries: 0 }),
-  model: "claude-sonnet-4-5",
-});
+// the client the adapter makes itself (its keep-alive node:http pool), as `ours` does for OpenAI
+const serviceAdapter = new AnthropicAdapter({ apiKey: "sk-ant-bench", baseURL, maxRetries: 0, model: "claude-sonnet-4-5" });
 const server = createServer(copilotRuntimeNodeHttpEndpoint({ runtime: copilotRuntime, serviceAdapter, endpoint: "/api/copilotkit" }));
 server.listen(0, "127.0.0.1", () =>
   process.send?.({ ready: true, port: server.address().port, path: "/api/copilotkit/agent/default/run" }),
