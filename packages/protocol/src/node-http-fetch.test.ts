@@ -64,7 +64,12 @@ describe("nodeHttpFetch", () => {
     expect(response.headers.get("set-cookie")).toBe("a=1, b=2");
     expect(response[NODE_BODY]).toBeDefined();
     expect(await text(response)).toBe("data: one\n\ndata: two\n\n");
-    expect(seen.at(-1)).toMatchObject({ method: "POST", body: '{"a":1}', headers: { authorization: "Bearer sk-1" } });
+    expect(seen.at(-1)).toMatchObject({
+      method: "POST",
+      body: '{"a":1}',
+      // it does not decompress, so it asks for an uncompressed answer
+      headers: { authorization: "Bearer sk-1", "accept-encoding": "identity" },
+    });
   });
 
   it("serves the web body too (an error body the SDK reads), and a 204 has none", async () => {

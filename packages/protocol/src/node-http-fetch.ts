@@ -19,9 +19,11 @@ function abortReason(signal: AbortSignal): Error {
   return Object.assign(new Error("This operation was aborted"), { name: "AbortError" });
 }
 
+/** The request's headers; unless the caller says otherwise, an uncompressed answer (this client does not decompress). */
 function headersOf(init: RequestInit | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   new Headers(init?.headers).forEach((value, name) => (out[name] = value));
+  out["accept-encoding"] ??= "identity";
   return out;
 }
 
@@ -30,7 +32,8 @@ function headersOf(init: RequestInit | undefined): Record<string, string> {
  * provider call skips undici's `fetch` machinery (request and response objects, web streams per chunk), and the
  * response keeps its Node stream (`NODE_BODY`) for the adapter's reader. It supports what the SDKs ask of fetch: a
  * method, headers, a string or bytes body, an abort signal (the request is destroyed; a pending or running read
- * fails with the abort error). A client the app passes in keeps its own fetch. Undefined where there is no
+ * fails with the abort error); it follows no redirects and asks for uncompressed answers (provider APIs need
+ * neither). A client the app passes in keeps its own fetch. Undefined where there is no
  * `node:http` (an edge runtime, a browser): keep the global `fetch` there.
  */
 export function nodeHttpFetch(options: { maxSockets?: number } = {}): typeof fetch | undefined {
