@@ -117,6 +117,29 @@ describe("nodeHttpFetch", () => {
     }
   });
 
+  it("is undefined where the app gave Node's fetch a dispatcher of its own (a proxy, a MockAgent): calls keep using it", () => {
+    const key = Symbol.for("undici.globalDispatcher.1");
+    const global = globalThis as Record<symbol, unknown>;
+    const saved = global[key];
+    // what undici's ProxyAgent looks like there: an object of another class than Agent
+    global[key] = new (class ProxyAgent {
+      readonly kind = "proxy";
+    })();
+    try {
+      expect(nodeHttpFetch()).toBeUndefined();
+    } finally {
+      global[key] = saved;
+    }
+    global[key] = new (class Agent {
+      readonly kind = "default";
+    })();
+    try {
+      expect(nodeHttpFetch()).toBeTypeOf("function");
+    } finally {
+      global[key] = saved;
+    }
+  });
+
   it("a refused connection rejects with the socket error (ECONNREFUSED), for the SDK to report", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));

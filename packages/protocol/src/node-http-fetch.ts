@@ -5,9 +5,21 @@ import { isNodeRuntime } from "./is-node-runtime.js";
 
 type IncomingMessage = Http.IncomingMessage;
 
+/** Where Node's `fetch` (undici) keeps the dispatcher `setGlobalDispatcher` installs. */
+const GLOBAL_DISPATCHER = Symbol.for("undici.globalDispatcher.1");
+
+/**
+ * Whether the app gave Node's `fetch` a dispatcher of its own (`setGlobalDispatcher`: a proxy, a `MockAgent` in its
+ * tests, custom TLS): then provider calls must keep going through it, not around it.
+ */
+function hasCustomFetchDispatcher(): boolean {
+  const dispatcher = (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER];
+  return dispatcher != null && (dispatcher as { constructor?: { name?: unknown } }).constructor?.name !== "Agent";
+}
+
 /** `node:http` and `node:https`, taken at run time (`process.getBuiltinModule`): no bundler sees an import of them. */
 function nodeModules(): { http: typeof Http; https: typeof Https } | undefined {
-  if (!isNodeRuntime() || typeof process.getBuiltinModule !== "function") return undefined;
+  if (!isNodeRuntime() || typeof process.getBuiltinModule !== "function" || hasCustomFetchDispatcher()) return undefined;
   const http = process.getBuiltinModule("node:http");
   const https = process.getBuiltinModule("node:https");
   return http !== undefined && https !== undefined ? { http, https } : undefined;
@@ -33,8 +45,9 @@ function headersOf(init: RequestInit | undefined): Record<string, string> {
  * response keeps its Node stream (`NODE_BODY`) for the adapter's reader. It supports what the SDKs ask of fetch: a
  * method, headers, a string or bytes body, an abort signal (the request is destroyed; a pending or running read
  * fails with the abort error); it follows no redirects and asks for uncompressed answers (provider APIs need
- * neither). A client the app passes in keeps its own fetch. Undefined where there is no
- * `node:http` (an edge runtime, a browser): keep the global `fetch` there.
+ * neither). A client the app passes in keeps its own fetch. Undefined where there is no `node:http` (an edge
+ * runtime, a browser), or where the app gave Node's `fetch` a dispatcher of its own (a proxy, a `MockAgent`): keep
+ * the global `fetch` there.
  */
 export function nodeHttpFetch(options: { maxSockets?: number } = {}): typeof fetch | undefined {
   const node = nodeModules();
