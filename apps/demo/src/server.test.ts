@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { HttpAgent } from "@ag-ui/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BaseEvent } from "@copilot-runtime/protocol";
-import { collectParts, createFakeBedrock, parseSSE, textAnswer, verifyEvents } from "@copilot-runtime/testing";
+import { collectParts, createFakeBedrock, createFakeOpenAI, parseSSE, textAnswer, verifyEvents } from "@copilot-runtime/testing";
 import { createOfflineModel } from "./offline-model.js";
 import {
   clientDisconnectFromEnv,
@@ -160,6 +160,24 @@ describe("the demo on its offline model", () => {
     expect(serviceAdapterFromEnv({ AWS_REGION: "eu-west-1", AWS_BEARER_TOKEN_BEDROCK: "t" }).adapter.provider).toBe("amazon-bedrock");
     // a region without credentials is no Bedrock setup
     expect(serviceAdapterFromEnv({ AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIA" }).adapter.provider).toBe("offline");
+  });
+
+  it("answers through OpenAI (or a compatible server) from OPENAI_API_KEY and OPENAI_BASE_URL", async () => {
+    const fake = await createFakeOpenAI();
+    try {
+      fake.enqueue(textAnswer("Hello from OpenAI"));
+      const { adapter } = serviceAdapterFromEnv({ OPENAI_API_KEY: "sk-demo-key", OPENAI_BASE_URL: fake.baseURL });
+      const parts = await collectParts(adapter);
+      expect(
+        parts
+          .filter((part) => part.type === "text-delta")
+          .map((part) => part.delta)
+          .join(""),
+      ).toBe("Hello from OpenAI");
+      expect(fake.requests[0]?.headers.authorization).toBe("Bearer sk-demo-key");
+    } finally {
+      await fake.close();
+    }
   });
 
   it("answers through Amazon Bedrock, SigV4-signed from the AWS_* variables, when they are set", async () => {

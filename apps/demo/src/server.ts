@@ -14,7 +14,7 @@ import { OpenAIAdapter } from "@copilot-runtime/openai";
 import type { MCPServerConfig, ServiceAdapter } from "@copilot-runtime/protocol";
 import { RedisRunStore } from "@copilot-runtime/redis";
 import { Redis } from "ioredis";
-import OpenAI, { AzureOpenAI } from "openai";
+import { AzureOpenAI } from "openai";
 import { demoActions } from "./actions.js";
 import { createOfflineModel } from "./offline-model.js";
 
@@ -35,9 +35,10 @@ export const WEB_ROOT = fileURLToPath(new URL(import.meta.url.includes("/dist/")
 export function serviceAdapterFromEnv(env: NodeJS.ProcessEnv = process.env): { adapter: ServiceAdapter; description: string } {
   if (env.OPENAI_API_KEY) {
     const model = env.OPENAI_MODEL ?? "gpt-4o-mini";
-    const openai = new OpenAI({ apiKey: env.OPENAI_API_KEY, ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}) });
+    // the client the adapter makes itself: on Node, its own keep-alive node:http pool (the fastest path)
+    const baseURL = env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {};
     return {
-      adapter: new OpenAIAdapter({ openai, model }),
+      adapter: new OpenAIAdapter({ apiKey: env.OPENAI_API_KEY, ...baseURL, model }),
       description: `OpenAI model ${model}${env.OPENAI_BASE_URL ? ` at ${env.OPENAI_BASE_URL}` : ""}`,
     };
   }
