@@ -1,6 +1,6 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { bodyReader } from "@copilot-runtime/protocol";
-import { createParser, type EventSourceMessage } from "eventsource-parser";
+import { SseEventReader } from "@copilot-runtime/protocol";
+import { createParser } from "eventsource-parser";
 
 type MessageStreamEvent = Anthropic.Messages.RawMessageStreamEvent;
 
@@ -16,46 +16,28 @@ interface ErrorBody {
  * and logging helpers. Stopping the iteration early cancels the body, which closes the connection.
  */
 export async function* readMessageEvents(response: Response): AsyncGenerator<MessageStreamEvent> {
-  const reader = bodyReader(response);
-  if (reader === undefined) return;
-  const decoder = new TextDecoder();
-  const ready: EventSourceMessage[] = [];
-  const parser = createParser({ onEvent: (event) => ready.push(event) });
-  let endsWithCr = false;
-  let ended = false;
+  const events = new SseEventReader(response, (onEvent) => createParser({ onEvent }));
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      const text = done ? decoder.decode() : decoder.decode(value, { stream: true });
-      if (text !== "") {
-        parser.feed(text);
-        endsWithCr = text.charCodeAt(text.length - 1) === 13;
-      }
-      // at the end, a last CR the parser keeps in case an LF follows ends its line (an LF completes it as CRLF)
-      if (done && endsWithCr) parser.feed("\n");
-      for (let i = 0; i < ready.length; i++) {
-        const event = ready[i]!;
+    for (let batch = await events.next(); batch !== undefined; batch = await events.next()) {
+      for (const event of batch) {
         if (event.event === undefined || event.event === "ping" || event.data === "") continue;
-        if (event.event === "error") {
-          let parsed: ErrorBody | string;
-          try {
-            parsed = JSON.parse(event.data) as ErrorBody;
-          } catch {
-            parsed = event.data;
-          }
-          const type = typeof parsed === "object" ? parsed.error?.type : undefined;
-          throw new Anthropic.APIError(undefined, parsed, undefined, response.headers, type as never);
-        }
+        if (event.event === "error") throw errorEvent(event.data, response.headers);
         yield JSON.parse(event.data) as MessageStreamEvent;
-      }
-      ready.length = 0;
-      if (done) {
-        ended = true;
-        return;
       }
     }
   } finally {
-    // a body read to its end needs no cancel (which would make an abort error for nothing)
-    if (!ended) await reader.cancel().catch(() => undefined);
+    await events.close();
   }
+}
+
+/** An `event: error` as the SDK's `APIError`, with the error's type. */
+function errorEvent(data: string, headers: Headers): Error {
+  let parsed: ErrorBody | string;
+  try {
+    parsed = JSON.parse(data) as ErrorBody;
+  } catch {
+    parsed = data;
+  }
+  const type = typeof parsed === "object" ? parsed.error?.type : undefined;
+  return new Anthropic.APIError(undefined, parsed, undefined, headers, type as never);
 }

@@ -1,5 +1,6 @@
 import {
   CopilotRuntimeError,
+  aggregateTokenUsage,
   EventType,
   ProviderError,
   isAbortError,
@@ -11,21 +12,9 @@ import {
   type ServiceAdapter,
   type ChatTelemetry,
   type TelemetryChatEnd,
-  type Usage,
 } from "@copilot-runtime/protocol";
 import type { AgentRunContext } from "./agent.js";
 import type { PendingToolCall } from "./execute-tool-calls.js";
-
-/** Token counts of one call reported in several parts, summed. */
-function addUsage(total: Usage | undefined, usage: Usage): Usage {
-  if (total === undefined) return { ...usage };
-  const sum: Usage = { ...total };
-  for (const key of Object.keys(usage) as (keyof Usage)[]) {
-    const value = usage[key];
-    if (value != null) sum[key] = (sum[key] ?? 0) + value;
-  }
-  return sum;
-}
 
 export interface LlmCallRequest {
   adapter: ServiceAdapter;
@@ -158,7 +147,11 @@ async function* streamAnswer(
       }
       case "usage":
         context.addUsage({ provider: adapter.provider, model: adapter.model, ...part.usage });
-        if (traced !== undefined) traced.report.usage = addUsage(traced.report.usage, part.usage);
+        if (traced !== undefined) {
+          // a call may report its usage in several parts: summed
+          const [sum] = aggregateTokenUsage(traced.report.usage ? [traced.report.usage, part.usage] : [part.usage]);
+          traced.report.usage = sum;
+        }
         break;
       case "response-metadata":
         if (traced === undefined) break;

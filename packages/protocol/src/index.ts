@@ -23,4 +23,5 @@ export * from "./redact.js";
 export * from "./remote-chain.js";
 export * from "./service-adapter.js";
 export * from "./sse-encoder.js";
+export * from "./sse-event-reader.js";
 export * from "./telemetry.js";

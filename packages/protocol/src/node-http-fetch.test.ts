@@ -140,6 +140,11 @@ describe("nodeHttpFetch", () => {
     }
   });
 
+  it("rejects an invalid URL the way fetch does (a TypeError, never a throw)", async () => {
+    const result = fetcher("not a url");
+    await expect(result).rejects.toBeInstanceOf(TypeError);
+  });
+
   it("a refused connection rejects with the socket error (ECONNREFUSED), for the SDK to report", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));

@@ -1,6 +1,7 @@
 import type * as Http from "node:http";
 import type * as Https from "node:https";
 import { NODE_BODY, type NodeBodyResponse } from "./body-reader.js";
+import { abortError } from "./errors.js";
 import { isNodeRuntime } from "./is-node-runtime.js";
 
 type IncomingMessage = Http.IncomingMessage;
@@ -25,10 +26,10 @@ function nodeModules(): { http: typeof Http; https: typeof Https } | undefined {
   return http !== undefined && https !== undefined ? { http, https } : undefined;
 }
 
+/** The error an abort fails the request with: the signal's reason when it is one (the SDK's timeout says so). */
 function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
-  if (reason instanceof Error) return reason;
-  return Object.assign(new Error("This operation was aborted"), { name: "AbortError" });
+  return reason instanceof Error ? reason : abortError(reason);
 }
 
 /** The request's headers; unless the caller says otherwise, an uncompressed answer (this client does not decompress). */
@@ -58,7 +59,13 @@ export function nodeHttpFetch(options: { maxSockets?: number } = {}): typeof fet
   };
   const nodeFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     if (input instanceof Request) return fetch(input, init);
-    const url = typeof input === "string" ? new URL(input) : input;
+    let url: URL;
+    try {
+      url = typeof input === "string" ? new URL(input) : input;
+    } catch (error) {
+      // as fetch does: a rejected promise, never a throw
+      return Promise.reject(new TypeError(`Invalid URL: ${String(input)}`, { cause: error }));
+    }
     if (url.protocol !== "http:" && url.protocol !== "https:") return fetch(input, init);
     const body = init?.body;
     if (body != null && typeof body !== "string" && !(body instanceof Uint8Array)) return fetch(input, init);

@@ -14,7 +14,7 @@ function body(...pieces: string[]): ReadableStream<Uint8Array> {
 
 async function all(stream: ReadableStream<Uint8Array>): Promise<string[]> {
   const out: string[] = [];
-  for await (const data of readSseData(stream)) out.push(data);
+  for await (const data of readSseData(new Response(stream))) out.push(data);
   return out;
 }
 

@@ -1,29 +1,19 @@
+import { SseEventReader } from "@copilot-runtime/protocol";
 import { createParser } from "eventsource-parser";
 
 /**
- * The `data` of each server-sent event of a response body, in order, parsed by `eventsource-parser` (LF, CRLF and CR
- * framing, multi-line data joined with "\n"; comments, retry lines and an event cut off before its blank line left
- * out). Stopping the iteration early cancels the body, which closes the connection.
+ * The `data` of each server-sent event of a response's body, in order, parsed by `eventsource-parser` through
+ * protocol's `SseEventReader` (LF, CRLF and CR framing, multi-line data joined with "\n"; comments, retry lines and
+ * an event cut off before its blank line left out). Stopping the iteration early cancels the body, which closes the
+ * connection.
  */
-export async function* readSseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  const ready: string[] = [];
-  let endsWithCr = false;
-  const parser = createParser({ onEvent: (event) => ready.push(event.data) });
+export async function* readSseData(response: Response): AsyncGenerator<string> {
+  const events = new SseEventReader(response, (onEvent) => createParser({ onEvent }));
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      const text = done ? decoder.decode() : decoder.decode(value, { stream: true });
-      parser.feed(text);
-      if (text !== "") endsWithCr = text.endsWith("\r");
-      // at the end, a last CR the parser keeps in case an LF follows ends its line (an LF completes it as CRLF)
-      if (done && endsWithCr) parser.feed("\n");
-      // (a copy: the consumer may stop between two events)
-      for (const data of ready.splice(0)) yield data;
-      if (done) return;
+    for (let batch = await events.next(); batch !== undefined; batch = await events.next()) {
+      for (const event of batch) yield event.data;
     }
   } finally {
-    await reader.cancel().catch(() => undefined);
+    await events.close();
   }
 }

@@ -128,7 +128,7 @@ export class TemplateProviderAdapter implements ServiceAdapter {
         signal: request.signal,
       });
       if (!response.ok || response.body === null) throw await httpError(response);
-      for await (const data of readSseData(response.body)) {
+      for await (const data of readSseData(response)) {
         if (data === "[DONE]") {
           done = true;
           break;
