@@ -140,6 +140,23 @@ describe("an AG-UI agent in the agents option", () => {
     });
   });
 
+  it("asks a configured agent for its capabilities once, not on every /info; one that failed is asked again", async () => {
+    let asked = 0;
+    let failing = 0;
+    const capable: AgUiAgentLike = { run: () => [] as never, getCapabilities: async () => (asked++, { tools: { supported: true } }) };
+    const flaky: AgUiAgentLike = {
+      run: () => [] as never,
+      getCapabilities: async () => (failing++ === 0 ? Promise.reject(new Error("down")) : { transport: { streaming: true } }),
+    };
+    const handler = new CopilotRuntime({ agents: { capable, flaky } }).handler({ basePath: "/api" });
+    const info = async () =>
+      ((await (await handler(new Request("http://localhost/api/info"))).json()) as { agents: Record<string, object> }).agents;
+    expect((await info()).flaky).not.toHaveProperty("capabilities");
+    expect((await info()).flaky).toHaveProperty("capabilities", { transport: { streaming: true } });
+    await info();
+    expect([asked, failing]).toEqual([1, 2]);
+  });
+
   it("runs through process() without a service adapter", async () => {
     const agent: AgUiAgentLike = {
       run: (input) =>

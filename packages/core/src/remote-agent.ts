@@ -194,6 +194,8 @@ async function capabilitiesOf(agent: AgUiAgentLike): Promise<AgentCapabilities |
 export function remoteAgentEntry(agentId: string, agent: AgUiAgentLike): AgentEntry {
   const description =
     typeof agent.description === "string" && agent.description !== "" ? agent.description : `The AG-UI agent ${JSON.stringify(agentId)}.`;
+  // asked once per configured agent, not on every /info (asked again while it has not answered)
+  let capabilities: AgentCapabilities | undefined;
   return {
     description,
     // not the agent's class name: bundled packages minify it (HttpAgent is "Vt" in @ag-ui/client 1.0.0)
@@ -201,7 +203,7 @@ export function remoteAgentEntry(agentId: string, agent: AgUiAgentLike): AgentEn
     remote: true,
     stallSubject: `The agent ${JSON.stringify(agentId)}`,
     provider: agentId,
-    loadCapabilities: () => capabilitiesOf(agent),
+    loadCapabilities: async () => (capabilities ??= await capabilitiesOf(agent)),
     create(): RuntimeAgent {
       const instance = typeof agent.clone === "function" ? agent.clone() : agent;
       if (instance !== agent) guardHttpAgentFetch(instance);
