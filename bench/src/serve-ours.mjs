@@ -1,9 +1,8 @@
-// What every Copilot Runtime target of the bench shares: the server action, the OpenAI adapter as `ours` configures
-// it, and the server around a runtime (ready message over IPC, a GC on request for the memory reading).
+// What every Copilot Runtime target of the bench shares: the server action and the server around a runtime (ready
+// message over IPC, a GC on request for the memory reading). The OpenAI adapter is in ours-openai.mjs, so that the
+// targets on other providers do not load the openai SDK.
 import { createServer } from "node:http";
-import OpenAI from "openai";
 import { copilotRuntimeNodeHttpEndpoint } from "@copilot-runtime/node";
-import { OpenAIAdapter } from "@copilot-runtime/openai";
 
 /** The one server action every scenario may call. */
 export const SAY_HELLO = {
@@ -12,16 +11,6 @@ export const SAY_HELLO = {
   parameters: [{ name: "arg", type: "string", description: "The name of the person to say hello to.", required: true }],
   handler: async ({ arg }) => `Hello, ${arg}!`,
 };
-
-/**
- * `OpenAIAdapter` on the fake: the client the adapter makes (`{ apiKey, baseURL }`, its keep-alive node:http pool), or
- * with `appClient` the app's own `new OpenAI()` (the global fetch).
- */
-export function openaiAdapter(baseURL, { appClient = false } = {}) {
-  return appClient
-    ? new OpenAIAdapter({ openai: new OpenAI({ apiKey: "sk-bench", baseURL, maxRetries: 0 }), model: "gpt-4o" })
-    : new OpenAIAdapter({ apiKey: "sk-bench", baseURL, maxRetries: 0, model: "gpt-4o" });
-}
 
 /** Serves a runtime on a free port and tells the bench (IPC) where, with `ready` extras (request headers to send…). */
 export function serve(copilotRuntime, serviceAdapter, ready = {}) {

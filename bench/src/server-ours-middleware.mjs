@@ -3,7 +3,8 @@
 // `Origin`, and checks that the CORS and rate-limit headers came back.
 import { CopilotRuntime } from "@copilot-runtime/core";
 import { bearerAuth, cors, rateLimit } from "@copilot-runtime/middleware";
-import { SAY_HELLO, openaiAdapter, serve } from "./serve-ours.mjs";
+import { openaiAdapter } from "./ours-openai.mjs";
+import { SAY_HELLO, serve } from "./serve-ours.mjs";
 
 const baseURL = process.argv[2];
 const copilotRuntime = new CopilotRuntime({

@@ -6,7 +6,8 @@ import { MeterProvider, PeriodicExportingMetricReader, InMemoryMetricExporter, A
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { CopilotRuntime } from "@copilot-runtime/core";
 import { openTelemetry } from "@copilot-runtime/otel";
-import { SAY_HELLO, openaiAdapter, serve } from "./serve-ours.mjs";
+import { openaiAdapter } from "./ours-openai.mjs";
+import { SAY_HELLO, serve } from "./serve-ours.mjs";
 
 const [baseURL, mode] = process.argv.slice(2);
 if (mode === "on") {

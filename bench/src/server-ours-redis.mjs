@@ -1,7 +1,8 @@
 // Copilot Runtime with the Redis run store: server-ours.mjs + RedisRunStore on the bench's own redis-server.
 import { CopilotRuntime } from "@copilot-runtime/core";
 import { RedisRunStore } from "@copilot-runtime/redis";
-import { SAY_HELLO, openaiAdapter, serve } from "./serve-ours.mjs";
+import { openaiAdapter } from "./ours-openai.mjs";
+import { SAY_HELLO, serve } from "./serve-ours.mjs";
 
 const [baseURL, redisUrl] = process.argv.slice(2);
 const copilotRuntime = new CopilotRuntime({

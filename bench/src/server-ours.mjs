@@ -1,6 +1,7 @@
 // Copilot Runtime: the Node binding + OpenAIAdapter + one server action.
 import { CopilotRuntime } from "@copilot-runtime/core";
-import { SAY_HELLO, openaiAdapter, serve } from "./serve-ours.mjs";
+import { openaiAdapter } from "./ours-openai.mjs";
+import { SAY_HELLO, serve } from "./serve-ours.mjs";
 
 const baseURL = process.argv[2];
 const copilotRuntime = new CopilotRuntime({
