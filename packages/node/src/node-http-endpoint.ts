@@ -115,12 +115,12 @@ export async function writeFetchResponse(response: Response, res: ServerResponse
     res.end();
     return;
   }
-  res.flushHeaders();
   const source = (response as Response & { [SSE_FRAME_SOURCE]?: SSEFrameSource })[SSE_FRAME_SOURCE];
   if (source !== undefined) {
     await writeFrames(source, res);
     return;
   }
+  res.flushHeaders();
   const reader = response.body.getReader();
   const onClose = () => void reader.cancel().catch(() => undefined);
   res.once("close", onClose);
@@ -153,37 +153,46 @@ function drained(res: ServerResponse): Promise<void> {
 }
 
 /**
- * The runtime's frames straight to the socket: frames that come in the same
- * tick leave in one write (corked until the next tick), none waits longer.
+ * The runtime's frames straight to the socket: the frames of one turn of the event loop (everything the provider's
+ * data of that turn produced) are joined into one string and leave in one write, one chunk of the chunked body; none
+ * waits longer. The headers go out with the first frames (or on their own, when no frame came within a turn), and
+ * the last frames with the end. On loopback and in containers each write costs the receiver's work too, so fewer
+ * writes is most of what a stream costs.
  */
 async function writeFrames(source: SSEFrameSource, res: ServerResponse): Promise<void> {
   const onClose = () => source.cancel();
   res.once("close", onClose);
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    res.uncork();
+  let pending = "";
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending === "" || res.destroyed) return;
+    const chunk = pending;
+    pending = "";
+    res.write(chunk);
   };
+  const headers = setImmediate(() => {
+    if (!res.headersSent && !res.destroyed) res.flushHeaders();
+  });
   try {
     for await (const frame of source.frames) {
       if (res.destroyed) break;
-      if (!corked) {
-        corked = true;
-        res.cork();
-        process.nextTick(uncork);
+      pending += frame;
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
       }
-      if (!res.write(frame)) {
-        if (corked) uncork();
-        // uncorking may flush and emit "drain" at once: only wait if still needed
-        if (res.writableNeedDrain) await drained(res);
-      }
+      // a slow client: take no more frames until it has read what it was sent
+      if (res.writableNeedDrain) await drained(res);
     }
   } catch {
     // the client left, or the stream failed: nothing more to write
   } finally {
+    clearImmediate(headers);
     res.off("close", onClose);
-    if (corked) uncork();
-    if (!res.destroyed && !res.writableEnded) res.end();
+    const rest = pending;
+    pending = "";
+    if (!res.destroyed && !res.writableEnded) res.end(rest);
   }
 }
 
