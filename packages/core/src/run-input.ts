@@ -1,9 +1,10 @@
 import { RequestError, isPlainObject, type ModelParameters, type RunAgentInput } from "@copilot-runtime/protocol";
+import { commonRunAgentInput } from "./common-run-input.js";
 
 type RunAgentInputValidator = (typeof import("@copilot-runtime/protocol/schemas"))["RunAgentInputSchema"];
 let validator: Promise<RunAgentInputValidator> | undefined;
 
-/** AG-UI's own validator, loaded on first use: zod stays out of start-up. */
+/** AG-UI's own validator, loaded on first use (an input out of the common shape): zod stays out of start-up. */
 function loadValidator(): Promise<RunAgentInputValidator> {
   validator ??= import("@copilot-runtime/protocol/schemas").then((schemas) => schemas.RunAgentInputSchema);
   return validator;
@@ -50,7 +51,19 @@ function checkCount(body: Record<string, unknown>, field: string, max: number): 
   }
 }
 
-/** Validates an AG-UI `RunAgentInput` once, at the door. Throws a 400 `RequestError` naming each bad field. */
+/** The input as AG-UI's schema gives it back, or a 400 naming each bad field. */
+async function validated(body: Record<string, unknown>): Promise<RunAgentInput> {
+  const result = (await loadValidator()).safeParse(body);
+  if (!result.success) {
+    throw new RequestError("invalid_request", `Invalid RunAgentInput: ${describeIssues(result.error.issues)}.`);
+  }
+  return result.data as RunAgentInput;
+}
+
+/**
+ * Validates an AG-UI `RunAgentInput` once, at the door: the common shape by hand, anything else by AG-UI's own schema.
+ * Throws a 400 `RequestError` naming each bad field.
+ */
 export async function parseRunAgentInput(body: unknown, limits: InputLimits = DEFAULT_INPUT_LIMITS): Promise<RunAgentInput> {
   if (!isPlainObject(body)) {
     throw new RequestError("invalid_request", "Invalid RunAgentInput: the body must be a JSON object.");
@@ -58,11 +71,7 @@ export async function parseRunAgentInput(body: unknown, limits: InputLimits = DE
   checkCount(body, "messages", limits.maxMessages);
   checkCount(body, "tools", limits.maxTools);
   checkCount(body, "context", limits.maxContext);
-  const result = (await loadValidator()).safeParse(body);
-  if (!result.success) {
-    throw new RequestError("invalid_request", `Invalid RunAgentInput: ${describeIssues(result.error.issues)}.`);
-  }
-  const input = result.data as RunAgentInput;
+  const input = commonRunAgentInput(body) ?? (await validated(body));
   // AG-UI's schema takes any string; a thread or run needs a name to be found again
   for (const field of ["threadId", "runId"] as const) {
     if (input[field].trim() === "") throw new RequestError("invalid_request", `Invalid RunAgentInput: ${field} must not be empty.`);
