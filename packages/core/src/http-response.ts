@@ -1,5 +1,5 @@
 import { SSE_FRAME_SOURCE, SSE_HEADERS, type SSEFrameSource } from "@copilot-runtime/protocol";
-import { withKeepAlive } from "./keep-alive.js";
+import { KEEP_ALIVE_FRAME, withKeepAlive } from "./keep-alive.js";
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -14,22 +14,26 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
  * Cancelling the body (the client went away) calls `onCancel` and ends the
  * frames. A quiet stream gets a keep-alive comment every `keepAliveMs`. Its
  * body is a web stream; a binding on the same process may take the frames
- * directly (`SSE_FRAME_SOURCE`).
+ * directly (`SSE_FRAME_SOURCE`), and keep it alive with a timer of its own.
  */
 export function sseResponse(stream: AsyncIterable<string>, options: { onCancel?: () => void; keepAliveMs?: number } = {}): Response {
-  const frames = withKeepAlive(stream[Symbol.asyncIterator](), options.keepAliveMs ?? 0);
+  const keepAliveMs = options.keepAliveMs ?? 0;
+  const raw = stream[Symbol.asyncIterator]();
+  // the keep-alive wrapper only for a consumer that reads `frames` or the body
+  let paced: AsyncIterator<string> | undefined;
+  const pacedFrames = () => (paced ??= withKeepAlive(raw, keepAliveMs));
   const onCancel = options.onCancel ?? (() => undefined);
   const encoder = new TextEncoder();
   const cancel = () => {
     onCancel();
-    void frames.return?.(undefined);
+    void (paced ?? raw).return?.(undefined);
   };
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         let result: IteratorResult<string>;
         try {
-          result = await frames.next();
+          result = await pacedFrames().next();
         } catch {
           // a run session reports its own errors as RUN_ERROR; this is a last guard
           controller.close();
@@ -43,7 +47,11 @@ export function sseResponse(stream: AsyncIterable<string>, options: { onCancel?:
     { highWaterMark: 0 },
   );
   const response = new Response(body, { status: 200, headers: SSE_HEADERS });
-  const source: SSEFrameSource = { frames: { [Symbol.asyncIterator]: () => frames }, cancel };
+  const source: SSEFrameSource = {
+    frames: { [Symbol.asyncIterator]: pacedFrames },
+    cancel,
+    unpaced: { frames: { [Symbol.asyncIterator]: () => raw }, keepAliveMs, keepAliveFrame: KEEP_ALIVE_FRAME },
+  };
   Object.defineProperty(response, SSE_FRAME_SOURCE, { value: source });
   return response;
 }

@@ -162,20 +162,35 @@ function drained(res: ServerResponse): Promise<void> {
 async function writeFrames(source: SSEFrameSource, res: ServerResponse): Promise<void> {
   const onClose = () => source.cancel();
   res.once("close", onClose);
+  const unpaced = source.unpaced;
   let pending = "";
   let scheduled = false;
+  let lastWrite = Date.now();
   const flush = () => {
     scheduled = false;
     if (pending === "" || res.destroyed) return;
     const chunk = pending;
     pending = "";
+    lastWrite = Date.now();
     res.write(chunk);
   };
   const headers = setImmediate(() => {
     if (!res.headersSent && !res.destroyed) res.flushHeaders();
   });
+  // a quiet stream (a slow action, a thinking model) gets a keep-alive comment: one timer per stream, nothing per frame
+  const keepAlive =
+    unpaced !== undefined && unpaced.keepAliveMs > 0
+      ? setInterval(
+          () => {
+            if (scheduled || res.destroyed || Date.now() - lastWrite < unpaced.keepAliveMs) return;
+            pending = unpaced.keepAliveFrame;
+            flush();
+          },
+          Math.max(10, Math.floor(unpaced.keepAliveMs / 2)),
+        ).unref()
+      : undefined;
   try {
-    for await (const frame of source.frames) {
+    for await (const frame of unpaced?.frames ?? source.frames) {
       if (res.destroyed) break;
       pending += frame;
       if (!scheduled) {
@@ -189,6 +204,7 @@ async function writeFrames(source: SSEFrameSource, res: ServerResponse): Promise
     // the client left, or the stream failed: nothing more to write
   } finally {
     clearImmediate(headers);
+    clearInterval(keepAlive);
     res.off("close", onClose);
     const rest = pending;
     pending = "";

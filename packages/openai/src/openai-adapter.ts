@@ -128,47 +128,49 @@ export class OpenAIAdapter implements ServiceAdapter {
           ...(this.options.maxRetries != null ? { maxRetries: this.options.maxRetries } : {}),
         })
         .asResponse();
-      const stream = readChatChunks(response);
+      const batches = readChatChunks(response);
       let described = false;
-      for await (const chunk of stream) {
-        if (!described && (chunk.model || chunk.id)) {
-          described = true;
-          yield { type: "response-metadata", ...(chunk.model ? { model: chunk.model } : {}), ...(chunk.id ? { id: chunk.id } : {}) };
-        }
-        if (chunk.usage) {
-          const usage = chunk.usage;
-          yield {
-            type: "usage",
-            usage: {
-              inputTokens: usage.prompt_tokens,
-              outputTokens: usage.completion_tokens,
-              totalTokens: usage.total_tokens,
-              ...(usage.prompt_tokens_details?.cached_tokens != null
-                ? { cachedInputTokens: usage.prompt_tokens_details.cached_tokens }
-                : {}),
-              ...(usage.completion_tokens_details?.reasoning_tokens != null
-                ? { reasoningTokens: usage.completion_tokens_details.reasoning_tokens }
-                : {}),
-            },
-          };
-        }
-        const choice = chunk.choices?.[0];
-        if (choice == null) continue;
-        const delta = choice.delta;
-        if (delta?.content != null && delta.content !== "") yield { type: "text-delta", delta: delta.content };
-        for (const toolCall of delta?.tool_calls ?? []) {
-          const index = toolCall.index ?? 0;
-          let call = calls.get(index);
-          if (call === undefined || (toolCall.id != null && toolCall.id !== "" && toolCall.id !== call.id)) {
-            if (call?.open) yield { type: "tool-call-end", toolCallId: call.id };
-            call = { id: toolCall.id || `call_${crypto.randomUUID()}`, open: true };
-            calls.set(index, call);
-            yield { type: "tool-call-start", toolCallId: call.id, toolName: toolCall.function?.name ?? "" };
+      for await (const chunks of batches) {
+        for (const chunk of chunks) {
+          if (!described && (chunk.model || chunk.id)) {
+            described = true;
+            yield { type: "response-metadata", ...(chunk.model ? { model: chunk.model } : {}), ...(chunk.id ? { id: chunk.id } : {}) };
           }
-          const args = toolCall.function?.arguments;
-          if (args != null && args !== "") yield { type: "tool-call-delta", toolCallId: call.id, argsDelta: args };
+          if (chunk.usage) {
+            const usage = chunk.usage;
+            yield {
+              type: "usage",
+              usage: {
+                inputTokens: usage.prompt_tokens,
+                outputTokens: usage.completion_tokens,
+                totalTokens: usage.total_tokens,
+                ...(usage.prompt_tokens_details?.cached_tokens != null
+                  ? { cachedInputTokens: usage.prompt_tokens_details.cached_tokens }
+                  : {}),
+                ...(usage.completion_tokens_details?.reasoning_tokens != null
+                  ? { reasoningTokens: usage.completion_tokens_details.reasoning_tokens }
+                  : {}),
+              },
+            };
+          }
+          const choice = chunk.choices?.[0];
+          if (choice == null) continue;
+          const delta = choice.delta;
+          if (delta?.content != null && delta.content !== "") yield { type: "text-delta", delta: delta.content };
+          for (const toolCall of delta?.tool_calls ?? []) {
+            const index = toolCall.index ?? 0;
+            let call = calls.get(index);
+            if (call === undefined || (toolCall.id != null && toolCall.id !== "" && toolCall.id !== call.id)) {
+              if (call?.open) yield { type: "tool-call-end", toolCallId: call.id };
+              call = { id: toolCall.id || `call_${crypto.randomUUID()}`, open: true };
+              calls.set(index, call);
+              yield { type: "tool-call-start", toolCallId: call.id, toolName: toolCall.function?.name ?? "" };
+            }
+            const args = toolCall.function?.arguments;
+            if (args != null && args !== "") yield { type: "tool-call-delta", toolCallId: call.id, argsDelta: args };
+          }
+          if (choice.finish_reason != null) finish = FINISH_REASONS[choice.finish_reason] ?? "other";
         }
-        if (choice.finish_reason != null) finish = FINISH_REASONS[choice.finish_reason] ?? "other";
       }
     } catch (error) {
       if (request.signal.aborted) throw abortError(error);

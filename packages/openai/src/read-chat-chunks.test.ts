@@ -31,7 +31,7 @@ function response(...pieces: string[]): { response: Response; cancelled: Promise
 
 async function contents(res: Response): Promise<string[]> {
   const out: string[] = [];
-  for await (const data of readChatChunks(res)) out.push(data.choices[0]?.delta.content ?? "");
+  for await (const chunks of readChatChunks(res)) for (const data of chunks) out.push(data.choices[0]?.delta.content ?? "");
   return out;
 }
 
@@ -53,6 +53,16 @@ describe("readChatChunks", () => {
     expect((thrown as Error).message).toContain("The server had an error");
     const evented = readChatChunks(response(`event: error\ndata: ${JSON.stringify({ error })}\n\n`).response);
     expect(await evented.next().catch((e: unknown) => e)).toBeInstanceOf(OpenAI.APIError);
+  });
+
+  it("gives the chunks of one piece of the body as one batch, the chunks before a failure first", async () => {
+    const [a, b] = [`data: ${JSON.stringify(chunk("a"))}\n\n`, `data: ${JSON.stringify(chunk("b"))}\n\n`];
+    const batches: number[] = [];
+    for await (const chunks of readChatChunks(response(a + b, a).response)) batches.push(chunks.length);
+    expect(batches).toEqual([2, 1]);
+    const failing = readChatChunks(response(`${a}${b}data: {"choices": [\n\n`).response);
+    expect((await failing.next()).value).toHaveLength(2);
+    expect(await failing.next().catch((e: unknown) => e)).toBeInstanceOf(SyntaxError);
   });
 
   it("throws a SyntaxError for a frame that is not JSON", async () => {

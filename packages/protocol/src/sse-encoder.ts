@@ -30,8 +30,17 @@ export function encodeSSEComment(text = "ping"): string {
 export const SSE_FRAME_SOURCE: unique symbol = Symbol.for("copilot-runtime.sse-frame-source") as never;
 
 export interface SSEFrameSource {
-  /** The frames, each `data: …\n\n`; iterate once (and then do not read the body). */
+  /**
+   * The frames, each `data: …\n\n`, with a keep-alive comment whenever the stream is quiet; iterate once (and then
+   * do not read the body).
+   */
   frames: AsyncIterable<string>;
   /** The client went away. */
   cancel(): void;
+  /**
+   * The same frames without the keep-alive comments, for a consumer that keeps the stream alive with a timer of its
+   * own (no cost per frame): it writes `keepAliveFrame` whenever it wrote nothing for `keepAliveMs` (0: never).
+   * Iterate either this or `frames`, once.
+   */
+  unpaced?: { frames: AsyncIterable<string>; keepAliveMs: number; keepAliveFrame: string };
 }
