@@ -1,5 +1,13 @@
 import { describe, expect, it, vi } from "vitest";
-import { EventType, ProviderError, type BaseEvent, type ErrorBody, type RuntimeInfo } from "@copilot-runtime/protocol";
+import {
+  EventType,
+  LazyBodyResponse,
+  ProviderError,
+  SSE_FRAME_SOURCE,
+  type BaseEvent,
+  type ErrorBody,
+  type RuntimeInfo,
+} from "@copilot-runtime/protocol";
 import { ScriptedAdapter, collectEvents, collectIterable, eventTypes, eventsOfType, textOf, verifyEvents } from "@copilot-runtime/testing";
 import { CopilotRuntime } from "./copilot-runtime.js";
 import type { CopilotRuntimeOptions } from "./runtime-options.js";
@@ -446,5 +454,19 @@ describe("runtime.process and runtime.response", () => {
     const bad = await runtime.response(post("/api/copilotkit", { method: "agent/dance" }), adapter);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as ErrorBody).message).toMatch(/Unknown method "agent\/dance"/);
+  });
+});
+
+describe("a caller that reads the frames (RequestMeta.readsFrames)", () => {
+  it("gets a stream whose web body is made only if read; any other caller a plain one", async () => {
+    const handler = new CopilotRuntime().handler({ serviceAdapter: new ScriptedAdapter(), basePath: "/api/copilotkit" });
+    const lazy = await handler(post("/api/copilotkit/agent/default/run", runInput()), { readsFrames: true });
+    expect(lazy).toBeInstanceOf(LazyBodyResponse);
+    expect((lazy as Response & { [SSE_FRAME_SOURCE]?: unknown })[SSE_FRAME_SOURCE]).toBeDefined();
+    // read through its public body, it still is the whole stream
+    verifyEvents(await collectEvents(lazy));
+    const plain = await handler(post("/api/copilotkit/agent/default/run", runInput()));
+    expect(plain).not.toBeInstanceOf(LazyBodyResponse);
+    verifyEvents(await collectEvents(plain));
   });
 });

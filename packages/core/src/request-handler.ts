@@ -31,6 +31,8 @@ type Dispatch = Extract<Route, { kind: "info" | "run" | "connect" | "stop" }> & 
 export function createRequestHandler(options: RequestHandlerOptions): (request: Request, meta?: RequestMeta) => Promise<Response> {
   const { config, agents, defaultAgentId, basePath, version } = options;
   const { middleware, store } = config;
+  /** The requests whose caller reads a stream's frames (`RequestMeta.readsFrames`): their streams' web bodies are made lazily. */
+  const readsFrames = new WeakSet<RequestContext>();
 
   /** The agents served for this request (the `agents` function sees the request, the runtime's properties and the identity). */
   function agentsFor(request: Request, context: RequestContext): Promise<ReadonlyMap<string, AgentEntry>> {
@@ -73,9 +75,12 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       ...(config.onClientDisconnect === "abort" ? { clientSignal: request.signal } : {}),
     });
     const keepAliveMs = config.keepAliveMs;
-    if (config.onClientDisconnect === "abort") return sseResponse(session.frames(), { onCancel: () => session.cancel(), keepAliveMs });
+    const lazyBody = readsFrames.has(context);
+    if (config.onClientDisconnect === "abort") {
+      return sseResponse(session.frames(), { onCancel: () => session.cancel(), keepAliveMs, lazyBody });
+    }
     const frames = session.framesUntilDone((error) => middleware.error({ error, source: "run", request, context }));
-    return sseResponse(frames, { keepAliveMs });
+    return sseResponse(frames, { keepAliveMs, lazyBody });
   }
 
   /** Rejoins a thread: its conversation as a snapshot, then the active run's events so far and as they come. */
@@ -84,7 +89,11 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     if (threadId === undefined) throw new RequestError("invalid_request", "connect needs a body with a threadId.");
     const replay = await store.connect(threadKeyOf(threadId, context));
     // a rejoining client that leaves stops following at once (a run that is quiet would otherwise hold it)
-    return sseResponse(replayFrames(threadId, replay), { onCancel: () => replay?.active?.close?.(), keepAliveMs: config.keepAliveMs });
+    return sseResponse(replayFrames(threadId, replay), {
+      onCancel: () => replay?.active?.close?.(),
+      keepAliveMs: config.keepAliveMs,
+      lazyBody: readsFrames.has(context),
+    });
   }
 
   async function stop(threadId: string, context: RequestContext): Promise<Response> {
@@ -138,6 +147,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
 
   return async (incoming, meta) => {
     const context: RequestContext = { state: {}, ...(meta?.clientAddress !== undefined ? { clientAddress: meta.clientAddress } : {}) };
+    if (meta?.readsFrames === true) readsFrames.add(context);
     let request = incoming;
     let path = "/";
     let response: Response;

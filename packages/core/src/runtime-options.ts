@@ -121,6 +121,12 @@ export interface CloseOptions {
 /** What a binding knows about the connection, beyond the `Request`. */
 export interface RequestMeta {
   clientAddress?: string;
+  /**
+   * The caller writes a streamed answer from its SSE frames (`SSE_FRAME_SOURCE`), or reads its body only through the
+   * public `body` getter and methods: the runtime then makes the web stream only if it is read. The Node binding says
+   * so; a server that hands the `Response` to its platform (Bun, Deno, a Worker) must not.
+   */
+  readsFrames?: boolean;
 }
 
 /** A run request for programmatic use (no HTTP). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SSE_FRAME_SOURCE, SSE_HEADERS, type SSEFrameSource } from "@copilot-runtime/protocol";
+import { LazyBodyResponse, SSE_FRAME_SOURCE, SSE_HEADERS, type SSEFrameSource } from "@copilot-runtime/protocol";
 import { withHeaders } from "./with-headers.js";
 
 type WithSource = Response & { [SSE_FRAME_SOURCE]?: SSEFrameSource };
@@ -19,6 +19,22 @@ describe("withHeaders", () => {
     const copy: WithSource = withHeaders(response, { "access-control-allow-origin": "*" });
     expect(copy[SSE_FRAME_SOURCE]).toBe(source);
     expect(copy.headers.get("content-type")).toBe("text/event-stream");
+  });
+
+  it("keeps a body made only when read so, and still gives it to a reader", async () => {
+    let made = 0;
+    const lazy = new LazyBodyResponse(
+      () => {
+        made++;
+        return new Response("data: {}\n\n").body;
+      },
+      { status: 200, headers: SSE_HEADERS },
+    );
+    const copy = withHeaders(lazy, { "x-a": "1" });
+    expect(copy).toBeInstanceOf(LazyBodyResponse);
+    expect(made).toBe(0);
+    expect(await copy.text()).toBe("data: {}\n\n");
+    expect(made).toBe(1);
   });
 
   it("adds no frame source to a response that had none", () => {

@@ -111,13 +111,14 @@ export async function writeFetchResponse(response: Response, res: ServerResponse
   if (cookies.length > 0) headers["set-cookie"] = cookies;
   if (req !== undefined && !req.complete) headers.connection = "close";
   res.writeHead(response.status, headers);
-  if (response.body == null) {
-    res.end();
-    return;
-  }
+  // a runtime stream's frames, before its body is asked for (a body made only when read is then never made)
   const source = (response as Response & { [SSE_FRAME_SOURCE]?: SSEFrameSource })[SSE_FRAME_SOURCE];
   if (source !== undefined) {
     await writeFrames(source, res);
+    return;
+  }
+  if (response.body == null) {
+    res.end();
     return;
   }
   res.flushHeaders();
@@ -241,7 +242,8 @@ export function copilotRuntimeNodeHttpEndpoint(
     try {
       const clientAddress = req.socket?.remoteAddress;
       const request = fetchRequest(req, controller.signal, () => guard?.body ?? bodyStream(req));
-      const response = await handler(request, clientAddress !== undefined ? { clientAddress } : undefined);
+      // this binding writes a stream from its frames, or reads the body through its public getter
+      const response = await handler(request, { readsFrames: true, ...(clientAddress !== undefined ? { clientAddress } : {}) });
       await writeFetchResponse(await answer(response), res, req);
     } catch (error) {
       if (!res.headersSent) {

@@ -14,6 +14,7 @@ export * from "./http-api.js";
 export * from "./json-schema.js";
 export * from "./mcp-server.js";
 export * from "./memoize.js";
+export * from "./lazy-body-response.js";
 export * from "./node-http-fetch.js";
 export * from "./message-helpers.js";
 export * from "./middleware.js";

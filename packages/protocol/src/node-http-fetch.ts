@@ -2,6 +2,7 @@ import type * as Http from "node:http";
 import type * as Https from "node:https";
 import { NODE_BODY, type NodeBodyResponse } from "./body-reader.js";
 import { abortError } from "./errors.js";
+import { LazyBodyResponse } from "./lazy-body-response.js";
 import { isNodeRuntime } from "./is-node-runtime.js";
 
 type IncomingMessage = Http.IncomingMessage;
@@ -96,24 +97,22 @@ export function nodeHttpFetch(options: { maxSockets?: number } = {}): typeof fet
         for (let i = 0; i < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
         const status = res.statusCode ?? 502;
         const noBody = status === 204 || status === 304 || init?.method === "HEAD";
-        // the web body reads the Node stream only when read (an error body the SDK reads, or any other reader)
-        let attached = false;
-        const stream = noBody
-          ? null
-          : new ReadableStream<Uint8Array>(
-              {
-                pull(controller) {
-                  if (attached) return;
-                  attached = true;
-                  res.on("data", (chunk: Buffer) => controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
-                  res.once("end", () => controller.close());
-                  res.once("error", (error) => controller.error(error));
-                },
-                cancel: () => void res.destroy(),
+        // the web body reads the Node stream, and is made, only when read (an error body the SDK reads, or any other reader)
+        const webBody = () =>
+          new ReadableStream<Uint8Array>(
+            {
+              start(controller) {
+                res.on("data", (chunk: Buffer) => controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+                res.once("end", () => controller.close());
+                res.once("error", (error) => controller.error(error));
               },
-              { highWaterMark: 0 },
-            );
-        const response: NodeBodyResponse = new Response(stream, { status, statusText: res.statusMessage ?? "", headers });
+              cancel: () => void res.destroy(),
+            },
+            { highWaterMark: 0 },
+          );
+        const response: NodeBodyResponse = noBody
+          ? new Response(null, { status, statusText: res.statusMessage ?? "", headers })
+          : new LazyBodyResponse(webBody, { status, statusText: res.statusMessage ?? "", headers });
         if (!noBody) Object.defineProperty(response, NODE_BODY, { value: res });
         resolve(response);
       });
