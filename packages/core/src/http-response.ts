@@ -1,4 +1,4 @@
-import { LazyBodyResponse, SSE_FRAME_SOURCE, SSE_HEADERS, type SSEFrameSource } from "@copilot-runtime/protocol";
+import { SSE_FRAME_SOURCE, SSE_HEADERS, lazyBodyResponse, type SSEFrameSource } from "@copilot-runtime/protocol";
 import { KEEP_ALIVE_FRAME, withKeepAlive } from "./keep-alive.js";
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
@@ -52,7 +52,7 @@ export function sseResponse(
       { highWaterMark: 0 },
     );
   const response = options.lazyBody
-    ? new LazyBodyResponse(body, { status: 200, headers: SSE_HEADERS })
+    ? lazyBodyResponse(body, { status: 200, headers: SSE_HEADERS })
     : new Response(body(), { status: 200, headers: SSE_HEADERS });
   const source: SSEFrameSource = {
     frames: { [Symbol.asyncIterator]: pacedFrames },

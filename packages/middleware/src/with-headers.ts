@@ -1,4 +1,4 @@
-import { LazyBodyResponse, SSE_FRAME_SOURCE, type SSEFrameSource } from "@copilot-runtime/protocol";
+import { SSE_FRAME_SOURCE, isLazyBodyResponse, lazyBodyResponse, type SSEFrameSource } from "@copilot-runtime/protocol";
 
 /**
  * A copy of a response with extra headers. A streamed body is passed through, not read; a runtime event stream keeps
@@ -9,7 +9,7 @@ export function withHeaders(response: Response, extra: Record<string, string>): 
   for (const [name, value] of Object.entries(extra)) headers.set(name, value);
   const init = { status: response.status, statusText: response.statusText, headers };
   // a body made only when read stays so (the Node binding writes the frames and never reads it)
-  const copy = response instanceof LazyBodyResponse ? new LazyBodyResponse(() => response.body, init) : new Response(response.body, init);
+  const copy = isLazyBodyResponse(response) ? lazyBodyResponse(() => response.body, init) : new Response(response.body, init);
   const source = (response as Response & { [SSE_FRAME_SOURCE]?: SSEFrameSource })[SSE_FRAME_SOURCE];
   if (source !== undefined) Object.defineProperty(copy, SSE_FRAME_SOURCE, { value: source });
   return copy;

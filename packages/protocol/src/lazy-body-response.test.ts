@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LazyBodyResponse } from "./lazy-body-response.js";
+import { isLazyBodyResponse, lazyBodyResponse } from "./lazy-body-response.js";
 
 const bytesOf = (text: string) =>
   new ReadableStream<Uint8Array>({
@@ -9,10 +9,10 @@ const bytesOf = (text: string) =>
     },
   });
 
-describe("LazyBodyResponse", () => {
+describe("lazyBodyResponse", () => {
   it("is a Response with its status and headers, and makes no body until it is read", () => {
     let made = 0;
-    const response = new LazyBodyResponse(
+    const response = lazyBodyResponse(
       () => {
         made++;
         return bytesOf("hi");
@@ -20,6 +20,8 @@ describe("LazyBodyResponse", () => {
       { status: 201, statusText: "Created", headers: { "x-a": "1" } },
     );
     expect(response).toBeInstanceOf(Response);
+    expect(isLazyBodyResponse(response)).toBe(true);
+    expect(isLazyBodyResponse(new Response(null))).toBe(false);
     expect([response.status, response.statusText, response.ok, response.headers.get("x-a")]).toEqual([201, "Created", true, "1"]);
     expect(response.bodyUsed).toBe(false);
     expect(made).toBe(0);
@@ -29,18 +31,18 @@ describe("LazyBodyResponse", () => {
   });
 
   it("reads through text(), json() and arrayBuffer(), once, like a plain response", async () => {
-    const text = new LazyBodyResponse(() => bytesOf("hello"), { status: 200, headers: {} });
+    const text = lazyBodyResponse(() => bytesOf("hello"), { status: 200, headers: {} });
     expect(await text.text()).toBe("hello");
     expect(text.bodyUsed).toBe(true);
     await expect(text.text()).rejects.toThrow(TypeError);
-    const json = new LazyBodyResponse(() => bytesOf('{"a":1}'), { status: 400, headers: {} });
+    const json = lazyBodyResponse(() => bytesOf('{"a":1}'), { status: 400, headers: {} });
     expect(await json.json()).toEqual({ a: 1 });
-    const buffer = new LazyBodyResponse(() => bytesOf("ab"), { status: 200, headers: {} });
+    const buffer = lazyBodyResponse(() => bytesOf("ab"), { status: 200, headers: {} });
     expect(new Uint8Array(await buffer.arrayBuffer())).toEqual(new Uint8Array([97, 98]));
   });
 
   it("clones, and copies into a plain response through its public body", async () => {
-    const original = new LazyBodyResponse(() => bytesOf("both"), { status: 200, headers: { "content-type": "text/plain" } });
+    const original = lazyBodyResponse(() => bytesOf("both"), { status: 200, headers: { "content-type": "text/plain" } });
     const clone = original.clone();
     expect(await clone.text()).toBe("both");
     const copy = new Response(original.body, original);
@@ -49,7 +51,7 @@ describe("LazyBodyResponse", () => {
   });
 
   it("may have no body at all", async () => {
-    const empty = new LazyBodyResponse(() => null, { status: 200, headers: {} });
+    const empty = lazyBodyResponse(() => null, { status: 200, headers: {} });
     expect(empty.body).toBeNull();
     expect(await empty.text()).toBe("");
   });

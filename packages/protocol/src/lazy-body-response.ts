@@ -1,58 +1,77 @@
+type MakeBody = () => ReadableStream<Uint8Array> | null;
+type Init = { status: number; statusText?: string; headers: HeadersInit };
+
 /**
  * A `Response` whose web body is made only when it is read through the public API (`body`, `bodyUsed`, `text()`,
  * `json()`, `arrayBuffer()`, `blob()`, `formData()`, `bytes()`, `clone()`). On Node 20 every `ReadableStream` costs
  * a transferable wrapper of its own; a reader that takes the body another way (the Node stream a `nodeHttpFetch`
  * response came from, a runtime stream's SSE frames) never pays for it. For consumers of the public API only: the
  * platform's own internals (a server of Bun or Deno, `new Request(url, { body: response })`…) see no body, so a
- * response that may reach them must be a plain one.
+ * response that may reach them must be a plain one. Defined on first use: `Response` is a global that loads undici
+ * when first touched, which an import should not do.
  */
-export class LazyBodyResponse extends Response {
-  #makeBody: (() => ReadableStream<Uint8Array> | null) | undefined;
-  #real: Response | undefined;
+function defineLazyBodyResponse() {
+  return class LazyBodyResponse extends Response {
+    #makeBody: MakeBody | undefined;
+    #real: Response | undefined;
 
-  constructor(makeBody: () => ReadableStream<Uint8Array> | null, init: { status: number; statusText?: string; headers: HeadersInit }) {
-    super(null, init);
-    this.#makeBody = makeBody;
-  }
-
-  /** The response with its body, made on first use. */
-  static #materialized(response: LazyBodyResponse): Response {
-    if (response.#real === undefined) {
-      const body = response.#makeBody?.() ?? null;
-      response.#makeBody = undefined;
-      response.#real = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    constructor(makeBody: MakeBody, init: Init) {
+      super(null, init);
+      this.#makeBody = makeBody;
     }
-    return response.#real;
-  }
 
-  static {
-    // accessors and methods over the materialized response (on the prototype: `body` is a property in TypeScript's Response)
-    const real = (self: unknown): Response => LazyBodyResponse.#materialized(self as LazyBodyResponse);
-    Object.defineProperties(LazyBodyResponse.prototype, {
-      body: {
-        get: function body(this: LazyBodyResponse) {
-          return real(this).body;
+    /** The response with its body, made on first use. */
+    static #materialized(response: LazyBodyResponse): Response {
+      if (response.#real === undefined) {
+        const body = response.#makeBody?.() ?? null;
+        response.#makeBody = undefined;
+        response.#real = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      }
+      return response.#real;
+    }
+
+    static {
+      // accessors and methods over the materialized response (on the prototype: `body` is a property in TypeScript's Response)
+      const real = (self: unknown): Response => LazyBodyResponse.#materialized(self as LazyBodyResponse);
+      Object.defineProperties(LazyBodyResponse.prototype, {
+        body: {
+          get: function body(this: LazyBodyResponse) {
+            return real(this).body;
+          },
+          configurable: true,
         },
-        configurable: true,
-      },
-      bodyUsed: {
-        get: function bodyUsed(this: LazyBodyResponse) {
-          return this.#real?.bodyUsed ?? false;
+        bodyUsed: {
+          get: function bodyUsed(this: LazyBodyResponse) {
+            return this.#real?.bodyUsed ?? false;
+          },
+          configurable: true,
         },
-        configurable: true,
-      },
-    });
-    for (const method of ["text", "json", "arrayBuffer", "blob", "formData", "bytes", "clone"] as const) {
-      // only what this platform's Response has (`bytes()` is newer than Node 20)
-      if (!(method in Response.prototype)) continue;
-      Object.defineProperty(LazyBodyResponse.prototype, method, {
-        value: function (this: LazyBodyResponse) {
-          const response = real(this) as unknown as Record<string, () => unknown>;
-          return response[method]!();
-        },
-        configurable: true,
-        writable: true,
       });
+      for (const method of ["text", "json", "arrayBuffer", "blob", "formData", "bytes", "clone"] as const) {
+        // only what this platform's Response has (`bytes()` is newer than Node 20)
+        if (!(method in Response.prototype)) continue;
+        Object.defineProperty(LazyBodyResponse.prototype, method, {
+          value: function (this: LazyBodyResponse) {
+            const response = real(this) as unknown as Record<string, () => unknown>;
+            return response[method]!();
+          },
+          configurable: true,
+          writable: true,
+        });
+      }
     }
-  }
+  };
+}
+
+let LazyBodyResponseClass: ReturnType<typeof defineLazyBodyResponse> | undefined;
+
+/** A `Response` of `init` whose body `makeBody` makes when (and only if) it is read through the public API. */
+export function lazyBodyResponse(makeBody: MakeBody, init: Init): Response {
+  LazyBodyResponseClass ??= defineLazyBodyResponse();
+  return new LazyBodyResponseClass(makeBody, init);
+}
+
+/** Whether a response is one of {@link lazyBodyResponse}'s. */
+export function isLazyBodyResponse(response: Response): boolean {
+  return LazyBodyResponseClass !== undefined && response instanceof LazyBodyResponseClass;
 }

@@ -2,7 +2,7 @@ import type * as Http from "node:http";
 import type * as Https from "node:https";
 import { NODE_BODY, type NodeBodyResponse } from "./body-reader.js";
 import { abortError } from "./errors.js";
-import { LazyBodyResponse } from "./lazy-body-response.js";
+import { lazyBodyResponse } from "./lazy-body-response.js";
 import { isNodeRuntime } from "./is-node-runtime.js";
 
 type IncomingMessage = Http.IncomingMessage;
@@ -112,7 +112,7 @@ export function nodeHttpFetch(options: { maxSockets?: number } = {}): typeof fet
           );
         const response: NodeBodyResponse = noBody
           ? new Response(null, { status, statusText: res.statusMessage ?? "", headers })
-          : new LazyBodyResponse(webBody, { status, statusText: res.statusMessage ?? "", headers });
+          : lazyBodyResponse(webBody, { status, statusText: res.statusMessage ?? "", headers });
         if (!noBody) Object.defineProperty(response, NODE_BODY, { value: res });
         resolve(response);
       });
