@@ -222,7 +222,7 @@ const LIMITS = {
     path: () => "/v1/messages",
     headers: { "x-api-key": "sk-ant-bench", "anthropic-version": "2023-06-01" },
     body: (scenario, messages) => ({
-      model: "claude-sonnet-4-5",
+      model: "claude-sonnet-5-5",
       max_tokens: 4096,
       stream: true,
       messages,

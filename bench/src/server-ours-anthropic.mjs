@@ -9,5 +9,5 @@ const copilotRuntime = new CopilotRuntime({
   actions: [SAY_HELLO],
 });
 // the client the adapter makes itself (its keep-alive node:http pool), as `ours` does for OpenAI
-const serviceAdapter = new AnthropicAdapter({ apiKey: "sk-ant-bench", baseURL, maxRetries: 0, model: "claude-sonnet-4-5" });
+const serviceAdapter = new AnthropicAdapter({ apiKey: "sk-ant-bench", baseURL, maxRetries: 0, model: "claude-sonnet-5-5" });
 serve(copilotRuntime, serviceAdapter);

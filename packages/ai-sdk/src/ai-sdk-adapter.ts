@@ -24,7 +24,7 @@ export const SUPPORTED_SPECIFICATION_VERSION = "v3";
 
 export interface AISDKAdapterOptions {
   /**
-   * An AI SDK language model (`LanguageModelV3`), e.g. `openai.chat("gpt-4o")`, `anthropic("claude-sonnet-4-5")`,
+   * An AI SDK language model (`LanguageModelV3`), e.g. `openai.chat("gpt-4o")`, `anthropic("claude-sonnet-5-5")`,
    * `google("gemini-2.5-flash")`, `bedrock("us.anthropic.claude-sonnet-4-5-20250929-v1:0")`.
    */
   model: LanguageModelV3;

@@ -167,60 +167,62 @@ export class AnthropicAdapter implements ServiceAdapter {
           ...(this.options.maxRetries != null ? { maxRetries: this.options.maxRetries } : {}),
         })
         .asResponse();
-      const stream = readMessageEvents(response);
-      for await (const event of stream) {
-        switch (event.type) {
-          case "message_start": {
-            const { id, model } = event.message;
-            if (id || model) yield { type: "response-metadata", ...(model ? { model } : {}), ...(id ? { id } : {}) };
-            const u = event.message.usage;
-            usage.inputTokens = u.input_tokens;
-            usage.outputTokens = u.output_tokens;
-            if (u.cache_read_input_tokens != null) usage.cachedInputTokens = u.cache_read_input_tokens;
-            if (u.cache_creation_input_tokens != null) usage.cacheWriteInputTokens = u.cache_creation_input_tokens;
-            break;
-          }
-          case "content_block_start": {
-            const block = event.content_block;
-            if (block.type === "tool_use") {
-              toolBlocks.set(event.index, block.id);
-              yield { type: "tool-call-start", toolCallId: block.id, toolName: block.name };
-            } else if (block.type === "text" && block.text !== "") {
-              yield { type: "text-delta", delta: block.text };
-            } else if (block.type === "thinking" && block.thinking !== "") {
-              yield { type: "reasoning-delta", delta: block.thinking };
+      const batches = readMessageEvents(response);
+      for await (const events of batches) {
+        for (const event of events) {
+          switch (event.type) {
+            case "message_start": {
+              const { id, model } = event.message;
+              if (id || model) yield { type: "response-metadata", ...(model ? { model } : {}), ...(id ? { id } : {}) };
+              const u = event.message.usage;
+              usage.inputTokens = u.input_tokens;
+              usage.outputTokens = u.output_tokens;
+              if (u.cache_read_input_tokens != null) usage.cachedInputTokens = u.cache_read_input_tokens;
+              if (u.cache_creation_input_tokens != null) usage.cacheWriteInputTokens = u.cache_creation_input_tokens;
+              break;
             }
-            break;
-          }
-          case "content_block_delta": {
-            const delta = event.delta;
-            if (delta.type === "text_delta") {
-              if (delta.text !== "") yield { type: "text-delta", delta: delta.text };
-            } else if (delta.type === "input_json_delta") {
+            case "content_block_start": {
+              const block = event.content_block;
+              if (block.type === "tool_use") {
+                toolBlocks.set(event.index, block.id);
+                yield { type: "tool-call-start", toolCallId: block.id, toolName: block.name };
+              } else if (block.type === "text" && block.text !== "") {
+                yield { type: "text-delta", delta: block.text };
+              } else if (block.type === "thinking" && block.thinking !== "") {
+                yield { type: "reasoning-delta", delta: block.thinking };
+              }
+              break;
+            }
+            case "content_block_delta": {
+              const delta = event.delta;
+              if (delta.type === "text_delta") {
+                if (delta.text !== "") yield { type: "text-delta", delta: delta.text };
+              } else if (delta.type === "input_json_delta") {
+                const id = toolBlocks.get(event.index);
+                if (id !== undefined && delta.partial_json !== "")
+                  yield { type: "tool-call-delta", toolCallId: id, argsDelta: delta.partial_json };
+              } else if (delta.type === "thinking_delta") {
+                if (delta.thinking !== "") yield { type: "reasoning-delta", delta: delta.thinking };
+              }
+              break;
+            }
+            case "content_block_stop": {
               const id = toolBlocks.get(event.index);
-              if (id !== undefined && delta.partial_json !== "")
-                yield { type: "tool-call-delta", toolCallId: id, argsDelta: delta.partial_json };
-            } else if (delta.type === "thinking_delta") {
-              if (delta.thinking !== "") yield { type: "reasoning-delta", delta: delta.thinking };
+              if (id !== undefined) yield { type: "tool-call-end", toolCallId: id };
+              break;
             }
-            break;
+            case "message_delta": {
+              if (event.delta.stop_reason != null) finish = STOP_REASONS[event.delta.stop_reason] ?? "other";
+              const u = event.usage;
+              if (u.output_tokens != null) usage.outputTokens = u.output_tokens;
+              if (u.input_tokens != null) usage.inputTokens = u.input_tokens;
+              if (u.cache_read_input_tokens != null) usage.cachedInputTokens = u.cache_read_input_tokens;
+              if (u.cache_creation_input_tokens != null) usage.cacheWriteInputTokens = u.cache_creation_input_tokens;
+              break;
+            }
+            default:
+              break;
           }
-          case "content_block_stop": {
-            const id = toolBlocks.get(event.index);
-            if (id !== undefined) yield { type: "tool-call-end", toolCallId: id };
-            break;
-          }
-          case "message_delta": {
-            if (event.delta.stop_reason != null) finish = STOP_REASONS[event.delta.stop_reason] ?? "other";
-            const u = event.usage;
-            if (u.output_tokens != null) usage.outputTokens = u.output_tokens;
-            if (u.input_tokens != null) usage.inputTokens = u.input_tokens;
-            if (u.cache_read_input_tokens != null) usage.cachedInputTokens = u.cache_read_input_tokens;
-            if (u.cache_creation_input_tokens != null) usage.cacheWriteInputTokens = u.cache_creation_input_tokens;
-            break;
-          }
-          default:
-            break;
         }
       }
     } catch (error) {

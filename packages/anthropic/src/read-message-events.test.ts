@@ -25,8 +25,9 @@ const delta = (text: string) =>
 
 async function types(res: Response): Promise<string[]> {
   const out: string[] = [];
-  for await (const event of readMessageEvents(res))
-    out.push(event.type === "content_block_delta" && event.delta.type === "text_delta" ? event.delta.text : event.type);
+  for await (const events of readMessageEvents(res))
+    for (const event of events)
+      out.push(event.type === "content_block_delta" && event.delta.type === "text_delta" ? event.delta.text : event.type);
   return out;
 }
 
@@ -43,7 +44,8 @@ describe("readMessageEvents", () => {
   it("throws the SDK's APIError, with the error's type, for an error event", async () => {
     const error = { type: "error", error: { type: "overloaded_error", message: "Overloaded" } };
     const events = readMessageEvents(response(`${delta("a")}event: error\ndata: ${JSON.stringify(error)}\n\n`).response);
-    await events.next();
+    // the event before the error comes first, as a batch of its own
+    expect((await events.next()).value).toHaveLength(1);
     const thrown = await events.next().catch((e: unknown) => e);
     expect(thrown).toBeInstanceOf(Anthropic.APIError);
     expect((thrown as { type?: unknown }).type).toBe("overloaded_error");
