@@ -151,6 +151,11 @@ export class AnthropicAdapter implements ServiceAdapter {
   }
 
   async *stream(request: AdapterRequest): AsyncIterable<AdapterPart> {
+    for await (const parts of this.streamBatches(request)) yield* parts;
+  }
+
+  /** The parts of each piece of the provider's answer read, as one batch (what the runtime reads). */
+  async *streamBatches(request: AdapterRequest): AsyncIterable<AdapterPart[]> {
     const client = this.getClient();
     const body = this.buildRequest(request);
     const toolBlocks = new Map<number, string>(); // content block index → tool_use id
@@ -169,11 +174,12 @@ export class AnthropicAdapter implements ServiceAdapter {
         .asResponse();
       const batches = readMessageEvents(response);
       for await (const events of batches) {
+        const out: AdapterPart[] = [];
         for (const event of events) {
           switch (event.type) {
             case "message_start": {
               const { id, model } = event.message;
-              if (id || model) yield { type: "response-metadata", ...(model ? { model } : {}), ...(id ? { id } : {}) };
+              if (id || model) out.push({ type: "response-metadata", ...(model ? { model } : {}), ...(id ? { id } : {}) });
               const u = event.message.usage;
               usage.inputTokens = u.input_tokens;
               usage.outputTokens = u.output_tokens;
@@ -185,30 +191,30 @@ export class AnthropicAdapter implements ServiceAdapter {
               const block = event.content_block;
               if (block.type === "tool_use") {
                 toolBlocks.set(event.index, block.id);
-                yield { type: "tool-call-start", toolCallId: block.id, toolName: block.name };
+                out.push({ type: "tool-call-start", toolCallId: block.id, toolName: block.name });
               } else if (block.type === "text" && block.text !== "") {
-                yield { type: "text-delta", delta: block.text };
+                out.push({ type: "text-delta", delta: block.text });
               } else if (block.type === "thinking" && block.thinking !== "") {
-                yield { type: "reasoning-delta", delta: block.thinking };
+                out.push({ type: "reasoning-delta", delta: block.thinking });
               }
               break;
             }
             case "content_block_delta": {
               const delta = event.delta;
               if (delta.type === "text_delta") {
-                if (delta.text !== "") yield { type: "text-delta", delta: delta.text };
+                if (delta.text !== "") out.push({ type: "text-delta", delta: delta.text });
               } else if (delta.type === "input_json_delta") {
                 const id = toolBlocks.get(event.index);
                 if (id !== undefined && delta.partial_json !== "")
-                  yield { type: "tool-call-delta", toolCallId: id, argsDelta: delta.partial_json };
+                  out.push({ type: "tool-call-delta", toolCallId: id, argsDelta: delta.partial_json });
               } else if (delta.type === "thinking_delta") {
-                if (delta.thinking !== "") yield { type: "reasoning-delta", delta: delta.thinking };
+                if (delta.thinking !== "") out.push({ type: "reasoning-delta", delta: delta.thinking });
               }
               break;
             }
             case "content_block_stop": {
               const id = toolBlocks.get(event.index);
-              if (id !== undefined) yield { type: "tool-call-end", toolCallId: id };
+              if (id !== undefined) out.push({ type: "tool-call-end", toolCallId: id });
               break;
             }
             case "message_delta": {
@@ -224,18 +230,21 @@ export class AnthropicAdapter implements ServiceAdapter {
               break;
           }
         }
+        if (out.length > 0) yield out;
       }
     } catch (error) {
       if (request.signal.aborted) throw abortError(error);
       throw toProviderError(error, client.apiKey);
     }
     if (request.signal.aborted) throw abortError();
+    const end: AdapterPart[] = [];
     if (usage.inputTokens != null || usage.outputTokens != null) {
-      yield {
+      end.push({
         type: "usage",
         usage: { ...usage, totalTokens: (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0) },
-      };
+      });
     }
-    yield { type: "finish", reason: finish };
+    end.push({ type: "finish", reason: finish });
+    yield end;
   }
 }

@@ -47,10 +47,11 @@ export interface RunWatchdog {
  * It may yield `RUN_STARTED` first and may end with `RUN_FINISHED` or
  * `RUN_ERROR`; where it does not, the session adds them. It throws to fail
  * the run. The built-in LLM + server-actions loop is one implementation;
- * remote AG-UI agents are another.
+ * remote AG-UI agents are another. It may yield its events in batches (arrays), e.g. everything one read of the
+ * provider's answer produced.
  */
 export interface RuntimeAgent {
-  run(input: RunAgentInput, context: AgentRunContext): AsyncIterable<AGUIEvent>;
+  run(input: RunAgentInput, context: AgentRunContext): AsyncIterable<AGUIEvent | readonly AGUIEvent[]>;
 }
 
 /** What an agent is created from for one run (after `onBeforeRequest`). */

@@ -4,9 +4,11 @@ import {
   isLazyBodyResponse,
   ProviderError,
   SSE_FRAME_SOURCE,
+  type AdapterPart,
   type BaseEvent,
   type ErrorBody,
   type RuntimeInfo,
+  type ServiceAdapter,
 } from "@copilot-runtime/protocol";
 import { ScriptedAdapter, collectEvents, collectIterable, eventTypes, eventsOfType, textOf, verifyEvents } from "@copilot-runtime/testing";
 import { CopilotRuntime } from "./copilot-runtime.js";
@@ -468,5 +470,58 @@ describe("a caller that reads the frames (RequestMeta.readsFrames)", () => {
     const plain = await handler(post("/api/copilotkit/agent/default/run", runInput()));
     expect(isLazyBodyResponse(plain)).toBe(false);
     verifyEvents(await collectEvents(plain));
+  });
+});
+
+describe("an adapter that streams batches (streamBatches)", () => {
+  const parts: AdapterPart[] = [
+    { type: "text-delta", delta: "Hel" },
+    { type: "text-delta", delta: "lo" },
+    { type: "usage", usage: { inputTokens: 1, outputTokens: 2 } },
+    { type: "finish", reason: "stop" },
+  ];
+  const single = {
+    provider: "scripted",
+    model: "m",
+    stream: async function* () {
+      yield* parts;
+    },
+  } satisfies ServiceAdapter;
+  const batched = {
+    ...single,
+    streamBatches: async function* () {
+      yield parts.slice(0, 2);
+      yield [];
+      yield parts.slice(2);
+    },
+  } satisfies ServiceAdapter;
+  const runWith = async (serviceAdapter: ServiceAdapter) => {
+    const handler = new CopilotRuntime().handler({ serviceAdapter, basePath: "/api/copilotkit" });
+    const events = await collectEvents(await handler(post("/api/copilotkit/agent/default/run", runInput())));
+    verifyEvents(events);
+    return events.map(({ type, delta }: BaseEvent & { delta?: string }) => ({ type, delta }));
+  };
+
+  it("is read in batches, with the same events as part by part", async () => {
+    expect(await runWith(batched)).toEqual(await runWith(single));
+  });
+
+  it("still sends what came before a failure in the same batch, then RUN_ERROR", async () => {
+    const failing = {
+      ...single,
+      streamBatches: async function* () {
+        yield [
+          parts[0]!,
+          { type: "error", error: new ProviderError("provider_error", "It broke.", { provider: "scripted" }) },
+        ] as AdapterPart[];
+      },
+    } satisfies ServiceAdapter;
+    const events = await runWith(failing);
+    expect(events.map((event) => event.type)).toEqual([
+      EventType.RUN_STARTED,
+      EventType.TEXT_MESSAGE_START,
+      EventType.TEXT_MESSAGE_CONTENT,
+      EventType.RUN_ERROR,
+    ]);
   });
 });

@@ -5,6 +5,8 @@ import {
   ProviderError,
   isAbortError,
   type AGUIEvent,
+  type AdapterPart,
+  type AdapterRequest,
   type AdapterTool,
   type AssistantMessage,
   type Message,
@@ -36,9 +38,10 @@ export interface LlmAnswer {
  * as they come (tool calls carry the assistant message as their parent), and
  * everything opened is closed when the stream ends. Usage and the finish
  * reason go to the run context. A provider failure or an abort is thrown.
- * Without telemetry it is the answer's own generator (no layer in between: every layer costs per token).
+ * The events come in batches, one per batch of the adapter's parts (`streamBatches`, else one per part).
+ * Without telemetry it is the answer's own generator (no layer in between: every layer costs per batch).
  */
-export function streamLlmCall(request: LlmCallRequest, context: AgentRunContext): AsyncGenerator<AGUIEvent, LlmAnswer> {
+export function streamLlmCall(request: LlmCallRequest, context: AgentRunContext): AsyncGenerator<readonly AGUIEvent[], LlmAnswer> {
   const chat = context.telemetry?.startChat({
     provider: request.adapter.provider,
     model: request.adapter.model,
@@ -50,7 +53,11 @@ export function streamLlmCall(request: LlmCallRequest, context: AgentRunContext)
 }
 
 /** The answer, reported to the run's telemetry as one `chat` call. */
-async function* tracedAnswer(request: LlmCallRequest, context: AgentRunContext, chat: ChatTelemetry): AsyncGenerator<AGUIEvent, LlmAnswer> {
+async function* tracedAnswer(
+  request: LlmCallRequest,
+  context: AgentRunContext,
+  chat: ChatTelemetry,
+): AsyncGenerator<readonly AGUIEvent[], LlmAnswer> {
   const report: TelemetryChatEnd = {};
   try {
     const answer = yield* streamAnswer(request, context, { headers: chat.headers, report });
@@ -75,7 +82,7 @@ async function* streamAnswer(
   request: LlmCallRequest,
   context: AgentRunContext,
   traced: { headers: Readonly<Record<string, string>>; report: TelemetryChatEnd } | undefined,
-): AsyncGenerator<AGUIEvent, LlmAnswer> {
+): AsyncGenerator<readonly AGUIEvent[], LlmAnswer> {
   const { adapter } = request;
   const messageId = crypto.randomUUID();
   let text = "";
@@ -83,66 +90,57 @@ async function* streamAnswer(
   let reasoningId: string | undefined;
   const calls = new Map<string, PendingToolCall & { open: boolean }>();
 
-  function* closeText(): Generator<AGUIEvent> {
+  function closeText(out: AGUIEvent[]): void {
     if (!textOpen) return;
     textOpen = false;
-    yield { type: EventType.TEXT_MESSAGE_END, messageId };
+    out.push({ type: EventType.TEXT_MESSAGE_END, messageId });
   }
-  function* closeReasoning(): Generator<AGUIEvent> {
+  function closeReasoning(out: AGUIEvent[]): void {
     if (reasoningId === undefined) return;
-    yield { type: EventType.REASONING_MESSAGE_END, messageId: reasoningId };
+    out.push({ type: EventType.REASONING_MESSAGE_END, messageId: reasoningId });
     reasoningId = undefined;
   }
 
-  const parts = adapter.stream({
-    threadId: request.threadId,
-    runId: request.runId,
-    messages: request.messages,
-    tools: request.tools,
-    parameters: request.parameters,
-    signal: context.signal,
-    ...(traced !== undefined ? { headers: traced.headers } : {}),
-  });
-  for await (const part of parts) {
-    context.watchdog.touch();
+  /** One part of the answer: its events go to `out`. */
+  function take(part: AdapterPart, out: AGUIEvent[]): void {
     switch (part.type) {
       case "text-delta":
         if (part.delta === "") break;
-        yield* closeReasoning();
+        closeReasoning(out);
         if (!textOpen) {
           textOpen = true;
-          yield { type: EventType.TEXT_MESSAGE_START, messageId, role: "assistant" };
+          out.push({ type: EventType.TEXT_MESSAGE_START, messageId, role: "assistant" });
         }
         text += part.delta;
-        yield { type: EventType.TEXT_MESSAGE_CONTENT, messageId, delta: part.delta };
+        out.push({ type: EventType.TEXT_MESSAGE_CONTENT, messageId, delta: part.delta });
         break;
       case "reasoning-delta":
         if (part.delta === "") break;
         if (reasoningId === undefined) {
           reasoningId = crypto.randomUUID();
-          yield { type: EventType.REASONING_MESSAGE_START, messageId: reasoningId, role: "reasoning" };
+          out.push({ type: EventType.REASONING_MESSAGE_START, messageId: reasoningId, role: "reasoning" });
         }
-        yield { type: EventType.REASONING_MESSAGE_CONTENT, messageId: reasoningId, delta: part.delta };
+        out.push({ type: EventType.REASONING_MESSAGE_CONTENT, messageId: reasoningId, delta: part.delta });
         break;
       case "tool-call-start":
         if (calls.has(part.toolCallId)) break;
-        yield* closeReasoning();
-        yield* closeText();
+        closeReasoning(out);
+        closeText(out);
         calls.set(part.toolCallId, { id: part.toolCallId, name: part.toolName, args: "", open: true });
-        yield { type: EventType.TOOL_CALL_START, toolCallId: part.toolCallId, toolCallName: part.toolName, parentMessageId: messageId };
+        out.push({ type: EventType.TOOL_CALL_START, toolCallId: part.toolCallId, toolCallName: part.toolName, parentMessageId: messageId });
         break;
       case "tool-call-delta": {
         const call = calls.get(part.toolCallId);
         if (call === undefined || !call.open || part.argsDelta === "") break;
         call.args += part.argsDelta;
-        yield { type: EventType.TOOL_CALL_ARGS, toolCallId: call.id, delta: part.argsDelta };
+        out.push({ type: EventType.TOOL_CALL_ARGS, toolCallId: call.id, delta: part.argsDelta });
         break;
       }
       case "tool-call-end": {
         const call = calls.get(part.toolCallId);
         if (call === undefined || !call.open) break;
         call.open = false;
-        yield { type: EventType.TOOL_CALL_END, toolCallId: call.id };
+        out.push({ type: EventType.TOOL_CALL_END, toolCallId: call.id });
         break;
       }
       case "usage":
@@ -171,16 +169,49 @@ async function* streamAnswer(
         break;
     }
   }
+
+  const adapterRequest: AdapterRequest = {
+    threadId: request.threadId,
+    runId: request.runId,
+    messages: request.messages,
+    tools: request.tools,
+    parameters: request.parameters,
+    signal: context.signal,
+    ...(traced !== undefined ? { headers: traced.headers } : {}),
+  };
+  if (adapter.streamBatches !== undefined) {
+    for await (const parts of adapter.streamBatches(adapterRequest)) {
+      context.watchdog.touch();
+      const out: AGUIEvent[] = [];
+      try {
+        for (const part of parts) take(part, out);
+      } catch (error) {
+        // what came before the failure in the same batch still goes out
+        if (out.length > 0) yield out;
+        throw error;
+      }
+      if (out.length > 0) yield out;
+    }
+  } else {
+    for await (const part of adapter.stream(adapterRequest)) {
+      context.watchdog.touch();
+      const out: AGUIEvent[] = [];
+      take(part, out);
+      if (out.length > 0) yield out;
+    }
+  }
   // The SDKs of some providers end their iteration quietly when aborted.
   context.signal.throwIfAborted();
 
-  yield* closeReasoning();
-  yield* closeText();
+  const out: AGUIEvent[] = [];
+  closeReasoning(out);
+  closeText(out);
   for (const call of calls.values()) {
     if (!call.open) continue;
     call.open = false;
-    yield { type: EventType.TOOL_CALL_END, toolCallId: call.id };
+    out.push({ type: EventType.TOOL_CALL_END, toolCallId: call.id });
   }
+  if (out.length > 0) yield out;
   if (text === "" && calls.size === 0) return { message: undefined, calls: [] };
   const message: AssistantMessage = { id: messageId, role: "assistant" };
   if (text !== "") message.content = text;

@@ -28,16 +28,34 @@ function toolMessage(outcome: ToolCallOutcome): Message {
   return { id: outcome.resultMessageId, role: "tool", toolCallId: outcome.call.id, content: outcome.content };
 }
 
+/** Each event of a generator as a batch of its own, and its return value; a consumer that leaves early closes it. */
+async function* inBatches<R>(events: AsyncGenerator<AGUIEvent, R>): AsyncGenerator<readonly AGUIEvent[], R> {
+  let finished = false;
+  try {
+    for (;;) {
+      const next = await events.next();
+      if (next.done === true) {
+        finished = true;
+        return next.value;
+      }
+      yield [next.value];
+    }
+  } finally {
+    if (!finished) await events.return(undefined as never);
+  }
+}
+
 /**
  * The built-in agent's run: call the LLM, stream its answer, run the server
  * actions it asked for (in parallel) and feed their results back, until it
  * answers without server tool calls, asks for a frontend tool, or `maxSteps`
  * LLM calls were made. Failures are thrown; the run session turns them into `RUN_ERROR`.
+ * Events come in batches (a batch per piece of the provider's answer).
  */
-export async function* runLoop(options: RunLoopOptions, context: AgentRunContext): AsyncGenerator<AGUIEvent> {
+export async function* runLoop(options: RunLoopOptions, context: AgentRunContext): AsyncGenerator<readonly AGUIEvent[]> {
   const { input, toolSet } = options;
   const { threadId, runId } = input;
-  yield { type: EventType.RUN_STARTED, threadId, runId };
+  yield [{ type: EventType.RUN_STARTED, threadId, runId }];
 
   const history = conversationFor(input);
   for (let step = 0; step < options.maxSteps; step++) {
@@ -55,12 +73,14 @@ export async function* runLoop(options: RunLoopOptions, context: AgentRunContext
 
     // 3. Run the server actions in parallel; their results go to the client and back to the LLM.
     context.watchdog.pause();
-    const outcomes = yield* executeToolCalls(serverCalls, {
-      actions: toolSet.actions,
-      context: { ...options.actionContext, signal: context.signal },
-      onActionError: (error) => context.reportError(error),
-      ...(context.telemetry ? { telemetry: context.telemetry } : {}),
-    });
+    const outcomes = yield* inBatches(
+      executeToolCalls(serverCalls, {
+        actions: toolSet.actions,
+        context: { ...options.actionContext, signal: context.signal },
+        onActionError: (error) => context.reportError(error),
+        ...(context.telemetry ? { telemetry: context.telemetry } : {}),
+      }),
+    );
     context.watchdog.resume();
     context.signal.throwIfAborted();
     history.push(...outcomes.map(toolMessage));

@@ -68,6 +68,11 @@ export function shuttingDown(): RequestError {
   return new RequestError("shutting_down", "The server is shutting down and takes no new runs; try again in a moment.", { status: 503 });
 }
 
+/** Whether an agent yielded a batch of events rather than one event. */
+function isBatch(value: AGUIEvent | readonly AGUIEvent[]): value is readonly AGUIEvent[] {
+  return Array.isArray(value);
+}
+
 /** Whether the client speaks AG-UI 1.0 (its input declares `protocolVersion` 1.x or later). */
 function speaksAgUi1(input: RunAgentInput): boolean {
   return typeof input.protocolVersion === "string" && Number.parseInt(input.protocolVersion, 10) >= 1;
@@ -198,34 +203,41 @@ export class RunSession {
   }
 
   /** The run's AG-UI events, from `RUN_STARTED` to exactly one terminal event. Never throws. */
-  events(): AsyncGenerator<AGUIEvent> {
-    return this.emit((event) => event);
+  async *events(): AsyncGenerator<AGUIEvent> {
+    for await (const batch of this.emit((events) => events)) yield* batch;
   }
 
-  /** The run's events as SSE frames; each is kept in the run store for `connect`. */
+  /**
+   * The run's events as SSE frames, the frames of one batch of events (one read of the provider's answer) joined
+   * into one string; each frame is kept in the run store for `connect`.
+   */
   frames(): AsyncGenerator<string> {
     const store = this.claimed ? this.options.store : undefined;
     const { runId } = this.options.input;
     const threadKey = this.threadKey;
-    return this.emit((event) => {
-      const frame = encodeSSE(event);
-      store?.frame(threadKey, runId, frame);
-      return frame;
+    return this.emit((events) => {
+      let frames = "";
+      for (const event of events) {
+        const frame = encodeSSE(event);
+        store?.frame(threadKey, runId, frame);
+        frames += frame;
+      }
+      return frames;
     });
   }
 
   /**
-   * The run itself, each event given out as `as(event)`: one generator for events and frames alike (every
-   * generator layer costs a promise and a turn per token).
+   * The run itself, each batch of events given out as `as(batch)`: one generator for events and frames alike
+   * (every generator layer costs a promise and a turn per batch).
    */
-  private async *emit<T>(as: (event: AGUIEvent) => T): AsyncGenerator<T> {
+  private async *emit<T>(as: (events: readonly AGUIEvent[]) => T): AsyncGenerator<T> {
     if (this.state !== "ready") return;
     this.state = "running";
     const { agent: entry, input, stallMs } = this.options;
     const watchdog = new StallWatchdog(stallMs, () =>
       this.abort(new StallTimeout(entry.provider ?? "agent", stallMs, entry.stallSubject ?? "The agent")),
     );
-    let iterator: AsyncIterator<AGUIEvent> | undefined;
+    let iterator: AsyncIterator<AGUIEvent | readonly AGUIEvent[]> | undefined;
     this.telemetry = this.startTelemetry();
     try {
       let thrown: { error: unknown } | undefined;
@@ -233,17 +245,24 @@ export class RunSession {
         if (!this.signal.aborted) {
           iterator = this.agent.run({ ...input, messages: this.hooked.inputMessages }, this.runContext(watchdog))[Symbol.asyncIterator]();
           for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) {
-            const event = next.value;
             watchdog.touch();
-            if (!this.transcript.started && event.type !== EventType.RUN_STARTED) yield as(this.started());
-            this.transcript.fold(event);
-            if (event.type === EventType.RUN_FINISHED || event.type === EventType.RUN_ERROR) {
-              // the agent ended the run itself
-              this.noteTerminal(event);
-              yield as(event);
-              return;
+            const value = next.value;
+            const batch: readonly AGUIEvent[] = isBatch(value) ? value : [value];
+            const out: AGUIEvent[] = [];
+            let ended = false;
+            for (const event of batch) {
+              if (!this.transcript.started && event.type !== EventType.RUN_STARTED) out.push(this.started());
+              this.transcript.fold(event);
+              out.push(event);
+              if (event.type === EventType.RUN_FINISHED || event.type === EventType.RUN_ERROR) {
+                // the agent ended the run itself
+                this.noteTerminal(event);
+                ended = true;
+                break;
+              }
             }
-            yield as(event);
+            if (out.length > 0) yield as(out);
+            if (ended) return;
           }
           iterator = undefined;
         }
@@ -251,7 +270,7 @@ export class RunSession {
         thrown = { error };
       }
       watchdog.stop();
-      for (const event of this.terminal(thrown)) yield as(event);
+      yield as([...this.terminal(thrown)]);
     } finally {
       watchdog.stop();
       if (iterator !== undefined) {

@@ -68,6 +68,18 @@ describe("OpenAIAdapter", () => {
     ]);
   });
 
+  it("gives the same parts in batches (streamBatches, what the runtime reads), a batch per piece of the body", async () => {
+    const script = () => textAnswer(["Hel", "lo", " there"], { usage: { inputTokens: 10, outputTokens: 3 } });
+    fake.enqueue(script());
+    const parts = await collect(request());
+    fake.enqueue(script());
+    const batches: AdapterPart[][] = [];
+    for await (const batch of adapter.streamBatches(request())) batches.push(batch);
+    // (collect leaves out the response metadata)
+    expect(batches.flat().filter((part) => part.type !== "response-metadata")).toEqual(parts);
+    expect(batches.length).toBeLessThan(parts.length);
+  });
+
   it("streams parallel tool calls by index with fragmented arguments", async () => {
     fake.enqueue(
       toolCallAnswer([

@@ -114,6 +114,11 @@ export class OpenAIAdapter implements ServiceAdapter {
   }
 
   async *stream(request: AdapterRequest): AsyncIterable<AdapterPart> {
+    for await (const parts of this.streamBatches(request)) yield* parts;
+  }
+
+  /** The parts of each piece of the provider's answer read, as one batch (what the runtime reads). */
+  async *streamBatches(request: AdapterRequest): AsyncIterable<AdapterPart[]> {
     const client = this.getClient();
     const body = this.buildRequest(request);
     // Calls by stream index; a compatible server that reuses an index with a new id starts a new call.
@@ -131,14 +136,15 @@ export class OpenAIAdapter implements ServiceAdapter {
       const batches = readChatChunks(response);
       let described = false;
       for await (const chunks of batches) {
+        const out: AdapterPart[] = [];
         for (const chunk of chunks) {
           if (!described && (chunk.model || chunk.id)) {
             described = true;
-            yield { type: "response-metadata", ...(chunk.model ? { model: chunk.model } : {}), ...(chunk.id ? { id: chunk.id } : {}) };
+            out.push({ type: "response-metadata", ...(chunk.model ? { model: chunk.model } : {}), ...(chunk.id ? { id: chunk.id } : {}) });
           }
           if (chunk.usage) {
             const usage = chunk.usage;
-            yield {
+            out.push({
               type: "usage",
               usage: {
                 inputTokens: usage.prompt_tokens,
@@ -151,26 +157,27 @@ export class OpenAIAdapter implements ServiceAdapter {
                   ? { reasoningTokens: usage.completion_tokens_details.reasoning_tokens }
                   : {}),
               },
-            };
+            });
           }
           const choice = chunk.choices?.[0];
           if (choice == null) continue;
           const delta = choice.delta;
-          if (delta?.content != null && delta.content !== "") yield { type: "text-delta", delta: delta.content };
+          if (delta?.content != null && delta.content !== "") out.push({ type: "text-delta", delta: delta.content });
           for (const toolCall of delta?.tool_calls ?? []) {
             const index = toolCall.index ?? 0;
             let call = calls.get(index);
             if (call === undefined || (toolCall.id != null && toolCall.id !== "" && toolCall.id !== call.id)) {
-              if (call?.open) yield { type: "tool-call-end", toolCallId: call.id };
+              if (call?.open) out.push({ type: "tool-call-end", toolCallId: call.id });
               call = { id: toolCall.id || `call_${crypto.randomUUID()}`, open: true };
               calls.set(index, call);
-              yield { type: "tool-call-start", toolCallId: call.id, toolName: toolCall.function?.name ?? "" };
+              out.push({ type: "tool-call-start", toolCallId: call.id, toolName: toolCall.function?.name ?? "" });
             }
             const args = toolCall.function?.arguments;
-            if (args != null && args !== "") yield { type: "tool-call-delta", toolCallId: call.id, argsDelta: args };
+            if (args != null && args !== "") out.push({ type: "tool-call-delta", toolCallId: call.id, argsDelta: args });
           }
           if (choice.finish_reason != null) finish = FINISH_REASONS[choice.finish_reason] ?? "other";
         }
+        if (out.length > 0) yield out;
       }
     } catch (error) {
       if (request.signal.aborted) throw abortError(error);
@@ -178,9 +185,11 @@ export class OpenAIAdapter implements ServiceAdapter {
     }
     // The SDK ends the iteration quietly when aborted; report it as an abort.
     if (request.signal.aborted) throw abortError();
+    const end: AdapterPart[] = [];
     for (const call of calls.values()) {
-      if (call.open) yield { type: "tool-call-end", toolCallId: call.id };
+      if (call.open) end.push({ type: "tool-call-end", toolCallId: call.id });
     }
-    yield { type: "finish", reason: finish ?? "stop" };
+    end.push({ type: "finish", reason: finish ?? "stop" });
+    yield end;
   }
 }

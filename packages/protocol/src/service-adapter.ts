@@ -78,4 +78,10 @@ export interface ServiceAdapter {
   /** The model this adapter calls, reported in token usage. */
   readonly model: string;
   stream(request: AdapterRequest): AsyncIterable<AdapterPart>;
+  /**
+   * Optional: the same parts as `stream`, a batch per piece of the provider's answer read (e.g. every chunk of one
+   * network read). The runtime uses it when present: a promise per batch instead of one per token, on every layer up
+   * to the socket. Same rules as `stream`; an empty batch is allowed.
+   */
+  streamBatches?(request: AdapterRequest): AsyncIterable<readonly AdapterPart[]>;
 }
