@@ -1,5 +1,8 @@
 import { CopilotRuntimeError, RequestError } from "@copilot-runtime/protocol";
 
+/** Strict UTF-8 (no stream state between calls, so one serves every request). */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 function tooLarge(maxBytes: number): RequestError {
   return new RequestError("payload_too_large", `Request body exceeds the limit of ${maxBytes} bytes.`, { status: 413 });
 }
@@ -50,7 +53,7 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
 
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch (cause) {
     throw new RequestError("invalid_json", "Request body is not valid UTF-8.", { cause });
   }

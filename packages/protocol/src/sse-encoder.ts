@@ -8,12 +8,52 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   "x-accel-buffering": "no",
 });
 
+/** A token's event whose frame is a constant prefix (per message or tool call) and its JSON-encoded delta. */
+interface DeltaShape {
+  readonly idKey: "messageId" | "toolCallId";
+  /** The last id seen and the frame's prefix for it (a stream's tokens come one message or call at a time). */
+  id: string | undefined;
+  prefix: string;
+}
+
+const DELTA_SHAPES: Readonly<Record<string, DeltaShape>> = {
+  TEXT_MESSAGE_CONTENT: { idKey: "messageId", id: undefined, prefix: "" },
+  TOOL_CALL_ARGS: { idKey: "toolCallId", id: undefined, prefix: "" },
+  REASONING_MESSAGE_CONTENT: { idKey: "messageId", id: undefined, prefix: "" },
+};
+
+/**
+ * The frame of a token's event that is exactly `{ type, <id>, delta }` (a plain object, those keys in that order,
+ * string values): the constant part is encoded once per message or call, only the delta per token. Anything else
+ * (a timestamp, a `rawEvent`, another key order) is left to `JSON.stringify`.
+ */
+function deltaFrame(event: Record<string, unknown>, shape: DeltaShape): string | undefined {
+  if (Object.getPrototypeOf(event) !== Object.prototype) return undefined;
+  let keys = 0;
+  for (const key in event) {
+    if (key !== (keys === 0 ? "type" : keys === 1 ? shape.idKey : "delta")) return undefined;
+    keys++;
+  }
+  const id = event[shape.idKey];
+  const delta = event.delta;
+  if (keys !== 3 || typeof id !== "string" || typeof delta !== "string") return undefined;
+  if (id !== shape.id) {
+    shape.id = id;
+    shape.prefix = `data: {"type":${JSON.stringify(event.type)},"${shape.idKey}":${JSON.stringify(id)},"delta":`;
+  }
+  return `${shape.prefix}${JSON.stringify(delta)}}\n\n`;
+}
+
 /**
  * One SSE frame: `data: <one-line JSON>\n\n`. `JSON.stringify` escapes
  * newlines inside strings and drops `undefined`, so optional fields are absent.
+ * A token's event (`TEXT_MESSAGE_CONTENT`, `TOOL_CALL_ARGS`, `REASONING_MESSAGE_CONTENT`) of the common shape has
+ * only its delta encoded: the same bytes, without encoding the rest again per token.
  */
 export function encodeSSE(event: AGUIEvent | BaseEvent): string {
-  return `data: ${JSON.stringify(event)}\n\n`;
+  const shape = DELTA_SHAPES[event.type];
+  const frame = shape === undefined ? undefined : deltaFrame(event as unknown as Record<string, unknown>, shape);
+  return frame ?? `data: ${JSON.stringify(event)}\n\n`;
 }
 
 /** A comment frame (`: ping`), ignored by clients; useful as a keep-alive. */
