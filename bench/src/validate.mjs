@@ -13,7 +13,10 @@ const textOf = (events) =>
 export function validateAgui(text, scenario) {
   const events = parseSSE(text);
   verifyEvents(events);
-  if (events.at(-1)?.type !== "RUN_FINISHED") throw new Error(`run did not finish: ${events.at(-1)?.type}`);
+  const last = events.at(-1);
+  if (last?.type !== "RUN_FINISHED") {
+    throw new Error(`run did not finish: ${last?.type}${last?.type === "RUN_ERROR" ? ` (${last.code}: ${last.message})` : ""}`);
+  }
   if (scenario === "tool") {
     const result = events.find((e) => e.type === "TOOL_CALL_RESULT");
     if (!result || !String(result.content).includes("Hello, Ada!")) throw new Error("the server action's result is missing");

@@ -152,4 +152,57 @@ describe("nodeHttpFetch", () => {
     await new Promise((resolve) => closed.close(resolve));
     await expect(fetcher(`http://127.0.0.1:${port}/`)).rejects.toMatchObject({ code: "ECONNREFUSED" });
   });
+
+  it("sends a request again, once, on a fresh connection when the pooled one it reused was closed by the server", async () => {
+    // the server drops every connection at its second request without answering: what a reused idle connection the
+    // server closed at the same moment looks like
+    const requestsOn = new WeakMap<object, number>();
+    let dropped = 0;
+    const dropping = createServer((req, res) => {
+      const count = (requestsOn.get(req.socket) ?? 0) + 1;
+      requestsOn.set(req.socket, count);
+      if (count > 1) {
+        dropped++;
+        req.socket.destroy();
+        return;
+      }
+      res.end(`answered ${req.method}`);
+    });
+    await new Promise<void>((resolve) => dropping.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(dropping.address() as AddressInfo).port}/`;
+    try {
+      const fetchOnce = nodeHttpFetch()!;
+      expect(await (await fetchOnce(url, { method: "POST", body: "1" })).text()).toBe("answered POST");
+      // the second request goes out on the pooled connection, which the server drops: it is sent again
+      expect(await (await fetchOnce(url, { method: "POST", body: "2" })).text()).toBe("answered POST");
+      expect(dropped).toBe(1);
+    } finally {
+      dropping.closeAllConnections();
+      await new Promise((resolve) => dropping.close(resolve));
+    }
+  });
+
+  it("does not send a request again when a fresh connection fails, or after the answer began", async () => {
+    let requests = 0;
+    const failing = createServer((req, res) => {
+      requests++;
+      if (req.url === "/fresh") return void req.socket.destroy();
+      res.writeHead(200);
+      res.write("part");
+      setTimeout(() => req.socket.destroy(), 10);
+    });
+    await new Promise<void>((resolve) => failing.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(failing.address() as AddressInfo).port}`;
+    try {
+      const fetchOnce = nodeHttpFetch()!;
+      await expect(fetchOnce(`${base}/fresh`, { method: "POST", body: "x" })).rejects.toMatchObject({ code: "ECONNRESET" });
+      expect(requests).toBe(1);
+      const cut = await fetchOnce(`${base}/cut`, { method: "POST", body: "x" });
+      await expect(cut.text()).rejects.toThrow();
+      expect(requests).toBe(2);
+    } finally {
+      failing.closeAllConnections();
+      await new Promise((resolve) => failing.close(resolve));
+    }
+  });
 });

@@ -33,6 +33,11 @@ function abortReason(signal: AbortSignal): Error {
   return reason instanceof Error ? reason : abortError(reason);
 }
 
+/** How a pooled connection that the server had closed fails when reused: reset, or a broken pipe. */
+function isStaleConnection(error: NodeJS.ErrnoException): boolean {
+  return error.code === "ECONNRESET" || error.code === "EPIPE";
+}
+
 /** The request's headers; unless the caller says otherwise, an uncompressed answer (this client does not decompress). */
 function headersOf(init: RequestInit | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -75,7 +80,8 @@ export function nodeHttpFetch(options: { maxSockets?: number } = {}): typeof fet
       if (signal?.aborted) return reject(abortReason(signal));
       const secure = url.protocol === "https:";
       const send = secure ? node.https.request : node.http.request;
-      const req = send(url, { method: init?.method ?? "GET", headers: headersOf(init), agent: secure ? agents.https : agents.http });
+      const requestHeaders = headersOf(init);
+      let req!: Http.ClientRequest;
       let incoming: IncomingMessage | undefined;
       const onAbort = () => {
         const error = abortReason(signal!);
@@ -85,11 +91,25 @@ export function nodeHttpFetch(options: { maxSockets?: number } = {}): typeof fet
         reject(error);
       };
       signal?.addEventListener("abort", onAbort, { once: true });
-      req.once("error", (error) => {
-        signal?.removeEventListener("abort", onAbort);
-        reject(error);
-      });
-      req.once("response", (res: IncomingMessage) => {
+      /**
+       * One attempt. A pooled connection the server closed as idle just as it was reused fails before any answer
+       * (the server never read the request): sent again once, on a connection of its own, as Node's docs advise.
+       */
+      const attempt = (retry: boolean) => {
+        req = send(url, {
+          method: init?.method ?? "GET",
+          headers: requestHeaders,
+          agent: retry ? false : secure ? agents.https : agents.http,
+        });
+        req.once("error", (error: NodeJS.ErrnoException) => {
+          if (!retry && req.reusedSocket && incoming === undefined && isStaleConnection(error) && !signal?.aborted) return attempt(true);
+          signal?.removeEventListener("abort", onAbort);
+          reject(error);
+        });
+        req.once("response", onResponse);
+        req.end(body ?? undefined);
+      };
+      const onResponse = (res: IncomingMessage) => {
         incoming = res;
         // a read that the abort interrupts fails with the abort error; after the body ended, nothing to do
         res.once("close", () => signal?.removeEventListener("abort", onAbort));
@@ -97,11 +117,15 @@ export function nodeHttpFetch(options: { maxSockets?: number } = {}): typeof fet
         for (let i = 0; i < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
         const status = res.statusCode ?? 502;
         const noBody = status === 204 || status === 304 || init?.method === "HEAD";
-        // the web body reads the Node stream, and is made, only when read (an error body the SDK reads, or any other reader)
+        // the web body is made only when asked for, and reads the Node stream only when read (an error body the SDK
+        // reads): an SDK that just holds it (Anthropic's abandonment backstop) leaves the Node stream to the adapter
+        let attached = false;
         const webBody = () =>
           new ReadableStream<Uint8Array>(
             {
-              start(controller) {
+              pull(controller) {
+                if (attached) return;
+                attached = true;
                 res.on("data", (chunk: Buffer) => controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
                 res.once("end", () => controller.close());
                 res.once("error", (error) => controller.error(error));
@@ -115,8 +139,8 @@ export function nodeHttpFetch(options: { maxSockets?: number } = {}): typeof fet
           : lazyBodyResponse(webBody, { status, statusText: res.statusMessage ?? "", headers });
         if (!noBody) Object.defineProperty(response, NODE_BODY, { value: res });
         resolve(response);
-      });
-      req.end(body ?? undefined);
+      };
+      attempt(false);
     });
   };
   return nodeFetch as typeof fetch;
