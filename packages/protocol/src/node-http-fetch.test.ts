@@ -192,12 +192,12 @@ describe("nodeHttpFetch", () => {
       setTimeout(() => req.socket.destroy(), 10);
     });
     await new Promise<void>((resolve) => failing.listen(0, "127.0.0.1", resolve));
-    const base = `http://127.0.0.1:${(failing.address() as AddressInfo).port}`;
+    const failingBase = `http://127.0.0.1:${(failing.address() as AddressInfo).port}`;
     try {
       const fetchOnce = nodeHttpFetch()!;
-      await expect(fetchOnce(`${base}/fresh`, { method: "POST", body: "x" })).rejects.toMatchObject({ code: "ECONNRESET" });
+      await expect(fetchOnce(`${failingBase}/fresh`, { method: "POST", body: "x" })).rejects.toMatchObject({ code: "ECONNRESET" });
       expect(requests).toBe(1);
-      const cut = await fetchOnce(`${base}/cut`, { method: "POST", body: "x" });
+      const cut = await fetchOnce(`${failingBase}/cut`, { method: "POST", body: "x" });
       await expect(cut.text()).rejects.toThrow();
       expect(requests).toBe(2);
     } finally {
