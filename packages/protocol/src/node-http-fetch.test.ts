@@ -205,4 +205,25 @@ describe("nodeHttpFetch", () => {
       await new Promise((resolve) => failing.close(resolve));
     }
   });
+
+  it("drops an idle pooled connection before the server's announced keep-alive ends, so it is never reused as it closes", async () => {
+    let opened = 0;
+    const announcing = createServer((_req, res) => res.end("ok"));
+    announcing.keepAliveTimeout = 2000; // announced as `Keep-Alive: timeout=2`: the pool drops the connection after 1 s
+    announcing.on("connection", () => opened++);
+    await new Promise<void>((resolve) => announcing.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(announcing.address() as AddressInfo).port}/`;
+    try {
+      const fetchOnce = nodeHttpFetch()!;
+      await (await fetchOnce(url)).text();
+      await (await fetchOnce(url)).text();
+      expect(opened).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 1300));
+      await (await fetchOnce(url)).text();
+      expect(opened).toBe(2);
+    } finally {
+      announcing.closeAllConnections();
+      await new Promise((resolve) => announcing.close(resolve));
+    }
+  });
 });

@@ -33,6 +33,9 @@ function abortReason(signal: AbortSignal): Error {
   return reason instanceof Error ? reason : abortError(reason);
 }
 
+/** How long a pooled provider connection may stay idle (less when the server announces a shorter keep-alive). */
+const IDLE_CONNECTION_MS = 60_000;
+
 /** How a pooled connection that the server had closed fails when reused: reset, or a broken pipe. */
 function isStaleConnection(error: NodeJS.ErrnoException): boolean {
   return error.code === "ECONNRESET" || error.code === "EPIPE";
@@ -59,10 +62,11 @@ function headersOf(init: RequestInit | undefined): Record<string, string> {
 export function nodeHttpFetch(options: { maxSockets?: number } = {}): typeof fetch | undefined {
   const node = nodeModules();
   if (node === undefined) return undefined;
-  const agents = {
-    http: new node.http.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
-    https: new node.https.Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 256 }),
-  };
+  // `timeout` also makes Node's agent drop an idle pooled connection a second before the server's announced
+  // `Keep-Alive: timeout=…` (without one, Node 20 ignores that hint), and any idle one after a minute; an open
+  // request only gets a 'timeout' event, which nobody here listens to, so a slow stream is never cut by it
+  const pool = { keepAlive: true, maxSockets: options.maxSockets ?? 256, timeout: IDLE_CONNECTION_MS };
+  const agents = { http: new node.http.Agent(pool), https: new node.https.Agent(pool) };
   const nodeFetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     if (input instanceof Request) return fetch(input, init);
     let url: URL;
