@@ -21,7 +21,7 @@ const SKIP_FOOTPRINT = process.argv.includes("--no-footprint");
 const CONCURRENCY = [1, 10, 50, 200];
 const ROUNDS = 3;
 /** Requests per target and round, for each concurrency. */
-const REQUESTS = QUICK ? { 1: 10, 10: 40, 50: 60, 200: 200 } : { 1: 40, 10: 120, 50: 250, 200: 400 };
+const REQUESTS = QUICK ? { 1: 10, 10: 40, 50: 60, 200: 200 } : { 1: 40, 10: 120, 50: 500, 200: 800 };
 const SCENARIOS = ["text", "tool"];
 // `--baseline <dir>`: also serve a built checkout of this repository (e.g. the commit before a change)
 // as the target "baseline", to measure a change against it in the same run.
@@ -355,6 +355,9 @@ async function main() {
         for (const target of round % 2 === 1 ? rotated.toReversed() : rotated) {
           const phase = results[target].phases[key];
           const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+          // the round's connections first (client → server, and the server's to its provider), not measured: each
+          // round then measures the steady state, whichever targets ran (and let connections idle) in between
+          await pool(concurrency, concurrency, () => request(target, scenario, agent, servers[target]).catch(() => undefined));
           const pid = isLimit(target) ? fakeOf(target).pid : servers[target].pid;
           const cpuBefore = cpuMs(pid);
           const redisCpuBefore = target === "ours-redis" ? cpuMs(REDIS.pid) : 0;
@@ -821,7 +824,8 @@ function report(results, imports, footprint) {
       "Scenarios: **text** (a 50-token answer) and **tool** (the LLM calls the server action `sayHello`, then answers in 50 tokens).",
       "Every answer is validated (event order, complete text, the action's result); an invalid answer counts as a failure,",
       `not as a fast answer. Every point (scenario × concurrency) runs ${ROUNDS} rounds of ${Object.values(REQUESTS).join("/")}`,
-      `requests per target (concurrency ${CONCURRENCY.join("/")}), each round in another target order;`,
+      `requests per target (concurrency ${CONCURRENCY.join("/")}), each round in another target order and after as many unmeasured`,
+      "requests as its concurrency on the round's connections (so that every round measures warm connections);",
       "req/s shows the median round and the slowest–fastest; latencies and CPU are the median over the rounds of each round's figure.",
       "TTFE = time to the first event.",
     ].join(" "),
