@@ -342,6 +342,21 @@ async function main() {
     results[target].providerPaths = await ask(fakeOf(target).child, "paths", "paths");
   }
 
+  /**
+   * Waits until a process has finished what a round left it (streams closing, garbage collection): its CPU time stops
+   * growing for 100 ms (at most 3 s), so that the next round's server does not share CPU 0 with the last one.
+   */
+  async function settled(pid) {
+    const deadline = performance.now() + 3000;
+    let last = cpuMs(pid);
+    while (performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const now = cpuMs(pid);
+      if (now === last) return;
+      last = now;
+    }
+  }
+
   let point = 0;
   for (const scenario of SCENARIOS) {
     for (const concurrency of CONCURRENCY) {
@@ -381,6 +396,7 @@ async function main() {
           const wallMs = performance.now() - started;
           clearInterval(sampler);
           agent.destroy();
+          await settled(pid);
           phase.failures += failures;
           results[target].failures += failures;
           phase.rounds.push({
