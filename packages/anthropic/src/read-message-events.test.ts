@@ -1,24 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { describe, expect, it } from "vitest";
+import { piecewiseResponse } from "@copilot-runtime/testing";
 import { readMessageEvents } from "./read-message-events.js";
-
-function response(...pieces: string[]): { response: Response; cancelled: Promise<boolean> } {
-  let markCancelled!: (value: boolean) => void;
-  const cancelled = new Promise<boolean>((resolve) => (markCancelled = resolve));
-  const encoder = new TextEncoder();
-  let index = 0;
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (index < pieces.length) controller.enqueue(encoder.encode(pieces[index++]!));
-      else {
-        controller.close();
-        markCancelled(false);
-      }
-    },
-    cancel: () => markCancelled(true),
-  });
-  return { response: new Response(body), cancelled };
-}
 
 const delta = (text: string) =>
   `event: content_block_delta\ndata: ${JSON.stringify({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text } })}\n\n`;
@@ -36,14 +19,18 @@ describe("readMessageEvents", () => {
     const ping = `event: ping\ndata: {"type": "ping"}\n\n`;
     const stop = `event: message_stop\ndata: {"type":"message_stop"}\n\n`;
     const all = `${ping}${delta("Hel")}data: {"unnamed":true}\n\n${delta("lo")}${stop}`;
-    expect(await types(response(all.slice(0, 17), all.slice(17, 60), all.slice(60)).response)).toEqual(["Hel", "lo", "message_stop"]);
-    expect(await types(response(all.replaceAll("\n", "\r\n")).response)).toEqual(["Hel", "lo", "message_stop"]);
-    expect(await types(response(all.replaceAll("\n", "\r")).response)).toEqual(["Hel", "lo", "message_stop"]);
+    expect(await types(piecewiseResponse(all.slice(0, 17), all.slice(17, 60), all.slice(60)).response)).toEqual([
+      "Hel",
+      "lo",
+      "message_stop",
+    ]);
+    expect(await types(piecewiseResponse(all.replaceAll("\n", "\r\n")).response)).toEqual(["Hel", "lo", "message_stop"]);
+    expect(await types(piecewiseResponse(all.replaceAll("\n", "\r")).response)).toEqual(["Hel", "lo", "message_stop"]);
   });
 
   it("throws the SDK's APIError, with the error's type, for an error event", async () => {
     const error = { type: "error", error: { type: "overloaded_error", message: "Overloaded" } };
-    const events = readMessageEvents(response(`${delta("a")}event: error\ndata: ${JSON.stringify(error)}\n\n`).response);
+    const events = readMessageEvents(piecewiseResponse(`${delta("a")}event: error\ndata: ${JSON.stringify(error)}\n\n`).response);
     // the event before the error comes first, as a batch of its own
     expect((await events.next()).value).toHaveLength(1);
     const thrown = await events.next().catch((e: unknown) => e);
@@ -54,11 +41,11 @@ describe("readMessageEvents", () => {
 
   it("throws a SyntaxError for an event whose data is not JSON, and cancels the body when the consumer stops", async () => {
     expect(
-      await readMessageEvents(response(`event: content_block_delta\ndata: {oops\n\n`).response)
+      await readMessageEvents(piecewiseResponse(`event: content_block_delta\ndata: {oops\n\n`).response)
         .next()
         .catch((e: unknown) => e),
     ).toBeInstanceOf(SyntaxError);
-    const { response: res, cancelled } = response(delta("a"), delta("b"));
+    const { response: res, cancelled } = piecewiseResponse(delta("a"), delta("b"));
     const iterator = readMessageEvents(res);
     await iterator.next();
     await iterator.return(undefined);

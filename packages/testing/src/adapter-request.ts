@@ -33,3 +33,20 @@ export async function collectParts(
   }
   return parts;
 }
+
+/**
+ * Every batch an adapter's `streamBatches` gives for a request (the way the runtime reads it); `response-metadata`
+ * only when asked for. Throws when the adapter has no `streamBatches`.
+ */
+export async function collectBatches(
+  adapter: ServiceAdapter,
+  request: AdapterRequest = adapterRequest(),
+  options: CollectPartsOptions = {},
+): Promise<AdapterPart[][]> {
+  if (adapter.streamBatches === undefined) throw new TypeError(`${adapter.provider}'s adapter has no streamBatches.`);
+  const batches: AdapterPart[][] = [];
+  for await (const batch of adapter.streamBatches(request)) {
+    batches.push(batch.filter((part) => part.type !== "response-metadata" || options.metadata === true));
+  }
+  return batches;
+}

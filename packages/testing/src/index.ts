@@ -17,3 +17,4 @@ export * from "./anthropic-request-rules.js";
 export * from "./gemini-request-rules.js";
 export * from "./bedrock-request-rules.js";
 export * from "./verify-events.js";
+export * from "./piecewise-response.js";
