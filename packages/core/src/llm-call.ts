@@ -78,6 +78,11 @@ async function* tracedAnswer(
   }
 }
 
+/** The parts of an adapter without `streamBatches`, a batch of one each. */
+async function* onePerBatch(parts: AsyncIterable<AdapterPart>): AsyncGenerator<readonly AdapterPart[]> {
+  for await (const part of parts) yield [part];
+}
+
 async function* streamAnswer(
   request: LlmCallRequest,
   context: AgentRunContext,
@@ -179,26 +184,18 @@ async function* streamAnswer(
     signal: context.signal,
     ...(traced !== undefined ? { headers: traced.headers } : {}),
   };
-  if (adapter.streamBatches !== undefined) {
-    for await (const parts of adapter.streamBatches(adapterRequest)) {
-      context.watchdog.touch();
-      const out: AGUIEvent[] = [];
-      try {
-        for (const part of parts) take(part, out);
-      } catch (error) {
-        // what came before the failure in the same batch still goes out
-        if (out.length > 0) yield out;
-        throw error;
-      }
+  const batches = adapter.streamBatches?.(adapterRequest) ?? onePerBatch(adapter.stream(adapterRequest));
+  for await (const parts of batches) {
+    context.watchdog.touch();
+    const out: AGUIEvent[] = [];
+    try {
+      for (const part of parts) take(part, out);
+    } catch (error) {
+      // what came before the failure in the same batch still goes out
       if (out.length > 0) yield out;
+      throw error;
     }
-  } else {
-    for await (const part of adapter.stream(adapterRequest)) {
-      context.watchdog.touch();
-      const out: AGUIEvent[] = [];
-      take(part, out);
-      if (out.length > 0) yield out;
-    }
+    if (out.length > 0) yield out;
   }
   // The SDKs of some providers end their iteration quietly when aborted.
   context.signal.throwIfAborted();
