@@ -2,12 +2,13 @@
 // AI SDK 6 on its own, and with the limit (the bench talking to the fake provider directly), in one run: three rounds
 // per point, alternating targets, every answer validated. The servers under test run on CPU 0, the fake providers and
 // the load generator on CPU 1 (`taskset`), when the machine has both.
-import { execFileSync, fork, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ask, start as startChild } from "./children.mjs";
 import { measureFootprint } from "./footprint.mjs";
 import { cpuMs, percentile, pool, rssMiB, streamRequest } from "./measure.mjs";
 import { REDIS_SERVER, startRedisServer } from "./redis-server.mjs";
@@ -131,31 +132,8 @@ const serverFile = (target) =>
   TARGET_DEFS[target].file?.() ?? fileURLToPath(new URL(`./server-${TARGET_DEFS[target].script ?? target}.mjs`, import.meta.url));
 const serverArgs = (target, baseURL) => TARGET_DEFS[target].args?.(baseURL) ?? [baseURL];
 
-/** Starts a server script; resolves once it says it is ready (IPC). `pin`: on CPU 0 (taskset keeps the IPC channel). */
-function start(file, args = [], pin = false) {
-  return new Promise((resolve, reject) => {
-    const child =
-      pin && PIN.on
-        ? spawn("taskset", ["-c", "0", process.execPath, "--expose-gc", file, ...args], { stdio: ["ignore", "ignore", "inherit", "ipc"] })
-        : fork(file, args, { stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: ["--expose-gc"] });
-    child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`${file} exited with ${code}`)));
-    child.once("message", (message) => resolve({ child, pid: child.pid, ...message }));
-  });
-}
-
-/** Sends `message` to a child; resolves with the field `field` of its first answer that has it. */
-function ask(child, message, field) {
-  return new Promise((resolve) => {
-    const onMessage = (answer) => {
-      if (answer?.[field] === undefined) return;
-      child.off("message", onMessage);
-      resolve(answer[field]);
-    };
-    child.on("message", onMessage);
-    child.send(message);
-  });
-}
+/** Starts a server script (`pin`: on CPU 0, when the bench pins). */
+const start = (file, args = [], pin = false) => startChild(file, args, pin && PIN.on ? { cpu: 0 } : {});
 
 function importTime(specifiers) {
   const code = [

@@ -5,12 +5,12 @@
 // SDK, undici…), so "openai 8 %" means 8 % of the busy time was spent in the openai SDK or in what it called; what
 // no package frame is on is Node itself (sockets, HTTP parsing, timers). Prints the shares by package and the top
 // functions.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { start } from "./children.mjs";
 import { cpuMs, pool, streamRequest } from "./measure.mjs";
 
 const option = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
@@ -20,17 +20,6 @@ const SERVER = option("--server", fileURLToPath(new URL("./server-ours.mjs", imp
 const TOP = Number(option("--top", "25"));
 const dir = mkdtempSync(join(os.tmpdir(), "cr-profile-"));
 
-function start(file, args, execArgv, cpu) {
-  return new Promise((resolve, reject) => {
-    const child = spawn("taskset", ["-c", cpu, process.execPath, ...execArgv, file, ...args], {
-      stdio: ["ignore", "ignore", "inherit", "ipc"],
-    });
-    child.once("message", (message) => resolve({ child, ...message }));
-    child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`${file} exited (${code}) before it was ready`)));
-  });
-}
-
 // the server writes its profile on a normal exit: a wrapper that turns SIGINT into one
 const wrapper = join(dir, "profiled-server.mjs");
 writeFileSync(
@@ -38,8 +27,8 @@ writeFileSync(
   `process.on("SIGINT", () => process.exit(0));\nawait import(${JSON.stringify(new URL(`file://${SERVER}`).href)});\n`,
 );
 
-const fake = await start(fileURLToPath(new URL("./server-fake.mjs", import.meta.url)), [PROVIDER], [], "1");
-const server = await start(wrapper, [fake.baseURL], ["--cpu-prof", `--cpu-prof-dir=${dir}`], "0");
+const fake = await start(fileURLToPath(new URL("./server-fake.mjs", import.meta.url)), [PROVIDER], { cpu: 1, execArgv: [] });
+const server = await start(wrapper, [fake.baseURL], { cpu: 0, execArgv: ["--cpu-prof", `--cpu-prof-dir=${dir}`] });
 const agent = new http.Agent({ keepAlive: true, maxSockets: 50 });
 const body = () => ({
   threadId: crypto.randomUUID(),

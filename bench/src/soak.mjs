@@ -6,12 +6,12 @@
 // of every aborted run closed early, and no other closed early; the server's heap
 // after GC may grow by 4 MiB at most from the end of the warm-up to the end (both modes),
 // nor the trend of its RSS under load by more than 10% (full mode). Writes bench/SOAK.md.
-import { fork } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseSSE, verifyEvents } from "@copilot-runtime/testing";
+import { ask, start as startChild } from "./children.mjs";
 import { percentile, rssMiB } from "./measure.mjs";
 import { ABORT_PROMPT, ANSWER, FRONTEND_PROMPT, TOOL_PROMPT } from "./scenario.mjs";
 
@@ -37,29 +37,8 @@ const WARMUP_RUNS = 1_500;
 /** RSS under load is back to its level this long after the quiet point (it fills up from cold in about as long). */
 const RSS_REFILL_MS = 5_000;
 
-function start(file, args = []) {
-  return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, {
-      stdio: ["ignore", "ignore", "inherit", "ipc"],
-      execArgv: ["--expose-gc"],
-    });
-    child.once("error", reject);
-    child.once("message", (message) => resolve({ child, pid: child.pid, ...message }));
-  });
-}
-
-/** Sends `message` to a child; resolves with the field `field` of its first answer that has it. */
-function ask(child, message, field) {
-  return new Promise((resolve) => {
-    const onMessage = (answer) => {
-      if (answer?.[field] === undefined) return;
-      child.off("message", onMessage);
-      resolve(answer[field]);
-    };
-    child.on("message", onMessage);
-    child.send(message);
-  });
-}
+/** Starts one of the bench's scripts (a path relative to this folder). */
+const start = (file, args = []) => startChild(fileURLToPath(new URL(file, import.meta.url)), args);
 
 /** The server's heap in use after a full collection (MiB): two collections, so what the first freed is gone. */
 async function heapAfterGc(server) {
