@@ -18,6 +18,14 @@ describeAdapterConformance({
 });
 
 describeAdapterConformance({
+  name: "GoogleGenAIAdapter (@google/genai 2.x, the client it makes: the raw stream)",
+  apiKey: GOOGLE_KEY,
+  startFake: createFakeGemini,
+  createAdapter: (fake, apiKey) => new GoogleGenAIAdapter({ apiKey, baseURL: fake.baseURL }),
+  createRuntime: (options) => new CopilotRuntime(options),
+});
+
+describeAdapterConformance({
   name: "GoogleGenerativeAIAdapter (@google/generative-ai 0.24)",
   apiKey: GOOGLE_KEY,
   startFake: createFakeGemini,

@@ -8,15 +8,32 @@ import {
 } from "@copilot-runtime/protocol";
 import { envVar } from "./env.js";
 import { buildGeminiRequest, type GeminiRequest } from "./gemini-request.js";
-import { GeminiStreamState, type GeminiChunk } from "./gemini-stream.js";
+import { GeminiRequestEnd, GeminiStreamState, type GeminiChunk } from "./gemini-stream.js";
 import { toProviderError } from "./map-error.js";
+import { readGeminiChunks } from "./read-gemini-chunks.js";
 
-/** How one Google SDK makes a client and streams an answer. */
 /** Per-call options of a Gemini request. */
 export interface GeminiCallOptions {
   signal: AbortSignal;
   /** Extra HTTP headers (the trace context). */
   headers?: Readonly<Record<string, string>>;
+  /** The `fetch` of a client the adapter made: the request is sent through it, and its raw response handed back. */
+  rawFetch?: typeof fetch;
+  /** Resume an answer from this checkpoint (Gemini's continuation). */
+  continuationToken?: string;
+}
+
+/** A started answer: the SDK's chunks, or the raw response when the call asked for it (`rawFetch`). */
+export interface GeminiStream {
+  chunks: AsyncIterable<GeminiChunk>;
+  /** The raw response, not read yet (the SDK's `chunks` are then left unread). */
+  response?: Response;
+}
+
+/** A client, and the `fetch` it was made with when the adapter made it. */
+export interface GeminiClient<Client> {
+  client: Client;
+  rawFetch?: typeof fetch;
 }
 
 export interface GeminiBinding<Client> {
@@ -25,9 +42,9 @@ export interface GeminiBinding<Client> {
   /** The adapter option that takes a ready client. */
   clientOption: string;
   /** A client for an API key (the SDK, an optional peer dependency, is loaded then). */
-  createClient(apiKey: string): Promise<Client>;
+  createClient(apiKey: string): Promise<GeminiClient<Client>>;
   /** Starts one streamed answer. */
-  generate(client: Client, model: string, request: GeminiRequest, options: GeminiCallOptions): Promise<AsyncIterable<GeminiChunk>>;
+  generate(client: Client, model: string, request: GeminiRequest, options: GeminiCallOptions): Promise<GeminiStream>;
   /** The key a ready client holds, to keep it out of error messages. */
   apiKeyOf?(client: Client): string | undefined;
 }
@@ -46,7 +63,7 @@ const API_KEY_VARIABLES = ["GOOGLE_API_KEY", "GEMINI_API_KEY"];
 export class GeminiAdapter<Client> implements ServiceAdapter {
   readonly provider = "google";
   readonly model: string;
-  private readonly connect: () => Promise<{ client: Client; apiKey: string | undefined }>;
+  private readonly connect: () => Promise<GeminiClient<Client> & { apiKey: string | undefined }>;
 
   constructor(
     options: GeminiOptions,
@@ -62,24 +79,71 @@ export class GeminiAdapter<Client> implements ServiceAdapter {
         const option = `\`apiKey\` or \`${binding.clientOption}\``;
         throw missingApiKeyError({ adapter: binding.adapter, envVars: API_KEY_VARIABLES, option });
       }
-      return { client: await binding.createClient(apiKey), apiKey };
+      return { ...(await binding.createClient(apiKey)), apiKey };
     });
   }
 
   async *stream(request: AdapterRequest): AsyncIterable<AdapterPart> {
-    const { client, apiKey } = await this.connect();
+    for await (const parts of this.streamBatches(request)) yield* parts;
+  }
+
+  /**
+   * The parts of the answer, a batch per piece of the provider's answer read. On a client the adapter made, the
+   * stream is read from the raw response (the SDK still makes the request: auth, retries, its errors); an answer
+   * that goes on in further requests (Gemini's continuation) is then left to the SDK from its first checkpoint.
+   */
+  async *streamBatches(request: AdapterRequest): AsyncIterable<AdapterPart[]> {
+    const { client, apiKey, rawFetch } = await this.connect();
     const state = new GeminiStreamState(apiKey);
+    const gemini = buildGeminiRequest(request);
+    const call: GeminiCallOptions = { signal: request.signal, ...(request.headers !== undefined ? { headers: request.headers } : {}) };
     try {
-      const chunks = await this.binding.generate(client, this.model, buildGeminiRequest(request), {
-        signal: request.signal,
-        ...(request.headers !== undefined ? { headers: request.headers } : {}),
-      });
-      for await (const chunk of chunks) yield* state.parts(chunk);
+      const first = await this.binding.generate(client, this.model, gemini, { ...call, ...(rawFetch !== undefined ? { rawFetch } : {}) });
+      let chunks: AsyncIterable<GeminiChunk> | undefined = first.chunks;
+      if (first.response !== undefined) {
+        const end = new GeminiRequestEnd();
+        let failure: { error: unknown } | undefined;
+        try {
+          for await (const batch of readGeminiChunks(first.response)) {
+            const parts: AdapterPart[] = [];
+            try {
+              for (const chunk of batch) {
+                end.observe(chunk);
+                for (const part of state.parts(chunk)) parts.push(part);
+              }
+            } catch (error) {
+              if (parts.length > 0) yield parts;
+              throw error;
+            }
+            if (parts.length > 0) yield parts;
+          }
+        } catch (error) {
+          failure = { error };
+        }
+        if (request.signal.aborted) throw abortError(failure?.error);
+        // What the SDK does when it reads the stream: an answer that stopped at a checkpoint (cleanly, or broken
+        // off) goes on from it in a further request; the SDK's own loop takes over from there.
+        const resumeToken = end.resumeToken;
+        if (resumeToken !== undefined) {
+          state.nextRequest();
+          chunks = (await this.binding.generate(client, this.model, gemini, { ...call, continuationToken: resumeToken })).chunks;
+        } else if (failure !== undefined) {
+          throw failure.error;
+        } else {
+          chunks = undefined;
+        }
+      }
+      if (chunks !== undefined) {
+        for await (const chunk of chunks) {
+          const parts = [...state.parts(chunk)];
+          if (parts.length > 0) yield parts;
+        }
+      }
     } catch (error) {
       if (request.signal.aborted) throw abortError(error);
       throw toProviderError(error, apiKey);
     }
     if (request.signal.aborted) throw abortError();
-    yield* state.end();
+    yield [...state.end()];
   }
 }

@@ -8,6 +8,8 @@ export interface GeminiChunk {
       parts?: { text?: string; thought?: boolean; functionCall?: { id?: string; name?: string; args?: object } }[];
     };
     finishReason?: string;
+    /** A checkpoint to resume a long answer from (Gemini's continuation). */
+    continuationToken?: string;
   }[];
   usageMetadata?: {
     promptTokenCount?: number;
@@ -37,9 +39,20 @@ const FINISH: Record<string, FinishReason> = {
   MALFORMED_FUNCTION_CALL: "error",
 };
 
+/** The usage counts we read, added up (an answer resumed by a further request is billed per request). */
+function addUsage(a: Usage, b: Usage): Usage {
+  const sum: Usage = {};
+  for (const key of ["inputTokens", "outputTokens", "totalTokens", "cachedInputTokens", "reasoningTokens"] as const) {
+    if (a[key] != null || b[key] != null) sum[key] = (a[key] ?? 0) + (b[key] ?? 0);
+  }
+  return sum;
+}
+
 /** Turns Gemini chunks into adapter parts; function calls arrive whole and get minted ids. */
 export class GeminiStreamState {
   private usage: Usage | undefined;
+  /** The usage of the requests before this one, when an answer took more than one. */
+  private usageBefore: Usage | undefined;
   private finish: FinishReason | undefined;
   private calls = 0;
   private described = false;
@@ -55,13 +68,14 @@ export class GeminiStreamState {
     }
     const usage = chunk.usageMetadata;
     if (usage) {
-      this.usage = {
+      const counts: Usage = {
         ...(usage.promptTokenCount != null ? { inputTokens: usage.promptTokenCount } : {}),
         ...(usage.candidatesTokenCount != null ? { outputTokens: usage.candidatesTokenCount + (usage.thoughtsTokenCount ?? 0) } : {}),
         ...(usage.totalTokenCount != null ? { totalTokens: usage.totalTokenCount } : {}),
         ...(usage.cachedContentTokenCount != null ? { cachedInputTokens: usage.cachedContentTokenCount } : {}),
         ...(usage.thoughtsTokenCount != null ? { reasoningTokens: usage.thoughtsTokenCount } : {}),
       };
+      this.usage = this.usageBefore !== undefined ? addUsage(this.usageBefore, counts) : counts;
     }
     const candidate = chunk.candidates?.[0];
     if (candidate === undefined) {
@@ -86,7 +100,13 @@ export class GeminiStreamState {
         yield { type: "tool-call-end", toolCallId };
       }
     }
-    if (candidate.finishReason) this.finish = FINISH[candidate.finishReason] ?? "other";
+    // CONTINUATION: the answer goes on in a further request, whose finish reason counts
+    if (candidate.finishReason && candidate.finishReason !== "CONTINUATION") this.finish = FINISH[candidate.finishReason] ?? "other";
+  }
+
+  /** The answer goes on in a further request: its usage (a running total per request) adds to this one's. */
+  nextRequest(): void {
+    this.usageBefore = this.usage;
   }
 
   *end(): Generator<AdapterPart> {
@@ -95,5 +115,31 @@ export class GeminiStreamState {
       type: "finish",
       reason: this.calls > 0 && (this.finish === undefined || this.finish === "stop") ? "tool_calls" : (this.finish ?? "stop"),
     };
+  }
+}
+
+/**
+ * What one streamed request of an answer ended with, for Gemini's automatic continuation (what `@google/genai` does
+ * when it reads the stream itself): an answer that ends without a finish reason, or with `CONTINUATION`, and left
+ * a continuation token goes on from that token in a further request.
+ */
+export class GeminiRequestEnd {
+  private token: string | undefined;
+  private finishReason: string | undefined;
+  private promptFeedback = false;
+
+  observe(chunk: GeminiChunk): void {
+    if (chunk.promptFeedback != null) this.promptFeedback = true;
+    const candidate = chunk.candidates?.[0];
+    if (candidate === undefined) return;
+    if (candidate.finishReason !== undefined) this.finishReason = candidate.finishReason;
+    if (candidate.continuationToken) this.token = candidate.continuationToken;
+    else if (candidate.finishReason !== undefined && candidate.finishReason !== "CONTINUATION") this.token = undefined;
+  }
+
+  /** The token to resume the answer from, if it goes on. */
+  get resumeToken(): string | undefined {
+    const resumable = this.finishReason === undefined || this.finishReason === "CONTINUATION";
+    return resumable && !this.promptFeedback ? this.token : undefined;
   }
 }

@@ -1,9 +1,13 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { GoogleGenAI } from "@google/genai";
 import { GoogleGenerativeAI } from "@google/generative-ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigurationError, ProviderError, type AdapterPart, type ServiceAdapter } from "@copilot-runtime/protocol";
 import {
   adapterRequest,
+  collectBatches,
   collectParts,
   createFakeGemini,
   FIXTURES,
@@ -32,6 +36,8 @@ const bindings: [string, () => ServiceAdapter][] = [
     () =>
       new GoogleGenAIAdapter({ genai: new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: fake.baseURL } }), model: "gemini-test" }),
   ],
+  // the client the adapter makes: on its own node:http pool, the stream read from the raw response
+  ["GoogleGenAIAdapter (its own client)", () => new GoogleGenAIAdapter({ apiKey: API_KEY, baseURL: fake.baseURL, model: "gemini-test" })],
   [
     "GoogleGenerativeAIAdapter",
     () =>
@@ -154,10 +160,15 @@ describe.each(bindings)("%s", (_name, make) => {
 
   it("maps a refused connection to provider_unavailable", async () => {
     const down = `http://127.0.0.1:9`;
-    const adapter =
-      _name === "GoogleGenAIAdapter"
-        ? new GoogleGenAIAdapter({ genai: new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: down } }) })
-        : new GoogleGenerativeAIAdapter({ genAI: new GoogleGenerativeAI(API_KEY), requestOptions: { baseUrl: down } });
+    const adapters: Record<string, ServiceAdapter> = {
+      GoogleGenAIAdapter: new GoogleGenAIAdapter({ genai: new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: down } }) }),
+      "GoogleGenAIAdapter (its own client)": new GoogleGenAIAdapter({ apiKey: API_KEY, baseURL: down }),
+      GoogleGenerativeAIAdapter: new GoogleGenerativeAIAdapter({
+        genAI: new GoogleGenerativeAI(API_KEY),
+        requestOptions: { baseUrl: down },
+      }),
+    };
+    const adapter = adapters[_name]!;
     const error = (await collect(adapter).catch((e: unknown) => e)) as ProviderError;
     expect(error).toBeInstanceOf(ProviderError);
     expect(error.code).toBe("provider_unavailable");
@@ -237,5 +248,80 @@ describe.each(bindings)("%s on replayed streams in Gemini's wire format (fixture
       { type: "usage", usage: { inputTokens: 30, outputTokens: 6, totalTokens: 36 } },
       { type: "finish", reason: "tool_calls" },
     ]);
+  });
+});
+
+/** A replayed stream of the given Gemini chunks (written to a file the fake replays byte for byte). */
+function replayChunks(chunks: object[]): ReturnType<typeof replayFixture> {
+  const file = join(mkdtempSync(join(tmpdir(), "gemini-frames-")), "stream.txt");
+  writeFileSync(file, chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\r\n\r\n`).join(""));
+  return replayFixture(file);
+}
+
+const chunkOf = (text: string, extra: Record<string, unknown> = {}, output = 1) => ({
+  candidates: [{ content: { parts: [{ text }], role: "model" }, index: 0, ...extra }],
+  usageMetadata: { promptTokenCount: 5, candidatesTokenCount: output, totalTokenCount: 5 + output },
+  modelVersion: "gemini-2.5-flash",
+});
+
+const genaiBindings = bindings.filter(([name]) => name.startsWith("GoogleGenAIAdapter"));
+
+describe.each(genaiBindings)("%s: automatic continuation and retries, as @google/genai does them", (_name, make) => {
+  it("goes on from a continuation token in a further request, the usage of both requests added up", async () => {
+    fake.enqueue(replayChunks([chunkOf("Hello"), chunkOf(" wor", { finishReason: "CONTINUATION", continuationToken: "tok-1" }, 2)]));
+    fake.enqueue(replayChunks([chunkOf("ld", { finishReason: "STOP" }, 1)]));
+    const before = fake.bodies().length;
+    const parts = await collect(make());
+    expect(fake.bodies().length - before).toBe(2);
+    expect(fake.bodies().at(-2)!.continuationToken).toBeUndefined();
+    expect(fake.bodies().at(-1)!.continuationToken).toBe("tok-1");
+    expect(parts.flatMap((p) => (p.type === "text-delta" ? [p.delta] : [])).join("")).toBe("Hello world");
+    expect(parts.slice(-2)).toEqual([
+      { type: "usage", usage: { inputTokens: 10, outputTokens: 3, totalTokens: 13 } },
+      { type: "finish", reason: "stop" },
+    ]);
+  });
+
+  it("goes on from the last checkpoint of a stream that closed without a finish reason", async () => {
+    fake.enqueue(replayChunks([chunkOf("Hello", { continuationToken: "tok-1" }), chunkOf(" wor")]));
+    fake.enqueue(replayChunks([chunkOf("ld", { finishReason: "STOP" })]));
+    const before = fake.bodies().length;
+    const parts = await collect(make());
+    expect(fake.bodies().length - before).toBe(2);
+    expect(fake.bodies().at(-1)!.continuationToken).toBe("tok-1");
+    expect(parts.flatMap((p) => (p.type === "text-delta" ? [p.delta] : [])).join("")).toBe("Hello world");
+  });
+
+  it("sends no further request for an answer refused by an error chunk, or broken off without a checkpoint", async () => {
+    fake.enqueue(textAnswer("never", { errorAfter: 0 }));
+    fake.enqueue(textAnswer("one two three", { cutAfter: 1 }));
+    const before = fake.bodies().length;
+    expect(await collect(make()).catch((e: unknown) => e)).toBeInstanceOf(ProviderError);
+    expect(await collect(make()).catch((e: unknown) => e)).toBeInstanceOf(ProviderError);
+    expect(fake.bodies().length - before).toBe(2);
+  });
+});
+
+describe("GoogleGenAIAdapter with the client it makes", () => {
+  it("gives the parts of one piece of the body as one batch (streamBatches, what the runtime reads)", async () => {
+    const adapter = new GoogleGenAIAdapter({ apiKey: API_KEY, baseURL: fake.baseURL, model: "gemini-test" });
+    fake.enqueue(textAnswer(["Hel", "lo", " there"]));
+    const parts = await collect(adapter);
+    fake.enqueue(textAnswer(["Hel", "lo", " there"]));
+    const batches = await collectBatches(adapter, request());
+    expect(batches.flat().map((p) => p.type)).toEqual(parts.map((p) => p.type));
+    expect(batches.length).toBeLessThan(parts.length);
+  });
+
+  it("sends its requests to baseURL with the key, through its own connection pool", async () => {
+    const adapter = new GoogleGenAIAdapter({ apiKey: API_KEY, baseURL: fake.baseURL, model: "gemini-test" });
+    fake.enqueue(textAnswer("a"));
+    fake.enqueue(textAnswer("b"));
+    await collect(adapter);
+    await collect(adapter);
+    const [first, second] = fake.requests.slice(-2);
+    expect(first!.headers["x-goog-api-key"]).toBe(API_KEY);
+    // node:http asks for an uncompressed answer; undici's fetch would ask for gzip
+    expect(second!.headers["accept-encoding"]).toBe("identity");
   });
 });

@@ -22,7 +22,7 @@ function legacyBinding(requestOptions: RequestOptions | undefined): GeminiBindin
     clientOption: "genAI",
     async createClient(apiKey) {
       const sdk = await importOptionalSdk("@google/generative-ai", "GoogleGenerativeAIAdapter", () => import("@google/generative-ai"));
-      return new sdk.GoogleGenerativeAI(apiKey);
+      return { client: new sdk.GoogleGenerativeAI(apiKey) };
     },
     async generate(client, model, request, { signal, headers }) {
       const generative = client.getGenerativeModel(
@@ -37,7 +37,7 @@ function legacyBinding(requestOptions: RequestOptions | undefined): GeminiBindin
       const result = await generative.generateContentStream({ contents: request.contents as never }, { signal });
       // The SDK also aggregates the stream into `response`; a failure would reject it unobserved.
       result.response.catch(() => undefined);
-      return result.stream;
+      return { chunks: result.stream };
     },
     apiKeyOf: (client) => client.apiKey,
   };

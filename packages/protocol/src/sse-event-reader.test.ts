@@ -72,4 +72,13 @@ describe("SseEventReader", () => {
     await reader.close();
     expect(await cancelled).toBe(true);
   });
+
+  it("drops a last event without its closing blank line, unless asked to end it (a cut-off frame)", async () => {
+    const pieces = ["data: a\n\n", 'data: {"cut'];
+    expect((await all(new SseEventReader(response(...pieces).response, lineParser))).flat()).toEqual(["a"]);
+    const ending = new SseEventReader(response(...pieces).response, lineParser, { endLastEvent: true });
+    expect((await all(ending)).flat()).toEqual(["a", '{"cut']);
+    const complete = new SseEventReader(response("data: a\r\n\r\n").response, lineParser, { endLastEvent: true });
+    expect((await all(complete)).flat()).toEqual(["a"]);
+  });
 });

@@ -11,6 +11,15 @@ export interface SseParser {
   feed(chunk: string): void;
 }
 
+/** Options of an `SseEventReader`. */
+export interface SseEventReaderOptions {
+  /**
+   * At the end of the body, end a last event that has no closing blank line (its data comes as it is, e.g. a cut-off
+   * JSON frame that then fails to parse), instead of dropping it. For readers that must notice a truncated stream.
+   */
+  endLastEvent?: boolean;
+}
+
 /**
  * The server-sent events of a response body, a batch per piece of the body read (no generator in between: every
  * layer costs per token). The caller brings the parser (`(onEvent) => createParser({ onEvent })`), so this package
@@ -25,8 +34,10 @@ export class SseEventReader {
   private batch: SseMessage[] = [];
   private endsWithCr = false;
   private ended = false;
+  private readonly endLastEvent: boolean;
 
-  constructor(response: Response, createParser: (onEvent: (event: SseMessage) => void) => SseParser) {
+  constructor(response: Response, createParser: (onEvent: (event: SseMessage) => void) => SseParser, options: SseEventReaderOptions = {}) {
+    this.endLastEvent = options.endLastEvent === true;
     this.reader = bodyReader(response);
     this.ended = this.reader === undefined;
     this.parser = createParser((event) => void this.batch.push(event));
@@ -43,6 +54,8 @@ export class SseEventReader {
     }
     // a last CR the parser keeps in case an LF follows: an LF completes it as CRLF
     if (done && this.endsWithCr) this.parser.feed("\n");
+    // two line ends dispatch whatever event is pending (none after a complete last frame)
+    if (done && this.endLastEvent) this.parser.feed("\n\n");
     if (done) this.ended = true;
     const batch = this.batch;
     this.batch = [];
