@@ -794,7 +794,9 @@ function report(results, imports, footprint) {
       "`@copilot-runtime/node` + `AnthropicAdapter` (`@anthropic-ai/sdk`, the client the adapter makes: `{ apiKey, baseURL }`) + " +
       "one server action, on the fake Anthropic server",
     "limit-gemini": "the bench's own HTTP client asking the fake Gemini server directly (`streamGenerateContent`), no SDK",
-    "ours-gemini": "`@copilot-runtime/node` + `GoogleGenAIAdapter` (`@google/genai`, the client the adapter makes: `{ apiKey, baseURL }`) + one server action, on the fake Gemini server",
+    "ours-gemini":
+      "`@copilot-runtime/node` + `GoogleGenAIAdapter` (`@google/genai`, the client the adapter makes: `{ apiKey, baseURL }`)" +
+      " + one server action, on the fake Gemini server",
     "copilotkit-v1":
       `\`@copilotkit/runtime\` ${COPILOTKIT_VERSION}, \`CopilotRuntime\` + \`OpenAIAdapter\` + \`copilotRuntimeNodeHttpEndpoint\` ` +
       "(telemetry disabled); 1.75 serves the adapter as a `BuiltInAgent` over `createOpenAI(...)(model)`, i.e. the Responses API " +

@@ -72,6 +72,21 @@ describe("nodeHttpFetch", () => {
     });
   });
 
+  it("takes headers as a Headers (what the SDKs pass), pairs or a record", async () => {
+    const forms: HeadersInit[] = [
+      new Headers({ authorization: "Bearer sk-2", "X-Trace": "t" }),
+      [
+        ["authorization", "Bearer sk-2"],
+        ["X-Trace", "t"],
+      ],
+      { authorization: "Bearer sk-2", "X-Trace": "t" },
+    ];
+    for (const headers of forms) {
+      await text(await fetcher(`${base}/stream`, { method: "POST", headers, body: "{}" }));
+      expect(seen.at(-1)!.headers).toMatchObject({ authorization: "Bearer sk-2", "x-trace": "t", "accept-encoding": "identity" });
+    }
+  });
+
   it("serves the web body too (an error body the SDK reads), and a 204 has none", async () => {
     const error = await fetcher(`${base}/error`, { method: "POST", body: new TextEncoder().encode("{}") });
     expect(error.status).toBe(401);

@@ -44,7 +44,9 @@ function isStaleConnection(error: NodeJS.ErrnoException): boolean {
 /** The request's headers; unless the caller says otherwise, an uncompressed answer (this client does not decompress). */
 function headersOf(init: RequestInit | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  new Headers(init?.headers).forEach((value, name) => (out[name] = value));
+  const headers = init?.headers;
+  // the SDKs pass a `Headers`: read it as it is (a copy costs a `Headers` per request)
+  (headers instanceof Headers ? headers : new Headers(headers)).forEach((value, name) => (out[name] = value));
   out["accept-encoding"] ??= "identity";
   return out;
 }
