@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ask, start as startChild } from "./children.mjs";
 import { measureFootprint } from "./footprint.mjs";
-import { cpuMs, percentile, pool, rssMiB, streamRequest } from "./measure.mjs";
+import { cpuMs, percentile, pool, poolFor, rssMiB, streamRequest } from "./measure.mjs";
 import { REDIS_SERVER, startRedisServer } from "./redis-server.mjs";
 import { TOOL_PROMPT } from "./scenario.mjs";
 import { validateAgui, validateAnthropic, validateGemini, validateOpenAI, validateUIMessageStream } from "./validate.mjs";
@@ -21,8 +21,15 @@ const QUICK = process.argv.includes("--quick");
 const SKIP_FOOTPRINT = process.argv.includes("--no-footprint");
 const CONCURRENCY = [1, 10, 50, 200];
 const ROUNDS = 3;
-/** Requests per target and round, for each concurrency. */
+/** Requests per target and round (at least), for each concurrency. */
 const REQUESTS = QUICK ? { 1: 10, 10: 40, 50: 60, 200: 200 } : { 1: 40, 10: 120, 50: 500, 200: 800 };
+/**
+ * How long a round lasts (at least): the same time for every target, so that a fast target's round is not over in a
+ * fraction of a second (its ramp-up and ramp-down, and /proc's 10 ms CPU ticks, then weigh on its figures).
+ */
+const ROUND_MS = QUICK ? 0 : 2000;
+/** Unmeasured requests per scenario and target before any round, at concurrency 50. */
+const WARM_REQUESTS = QUICK ? 30 : 2500;
 const SCENARIOS = ["text", "tool"];
 // `--baseline <dir>`: also serve a built checkout of this repository (e.g. the commit before a change)
 // as the target "baseline", to measure a change against it in the same run.
@@ -312,10 +319,10 @@ async function main() {
 
   // Warm-up (JIT, connection pools), not measured; the fake reports which API paths each target asked for. A Node
   // server keeps getting faster for its first thousands of requests (V8 optimizes its per-request code late), so a
-  // full run warms each target with 1000 requests per scenario at concurrency 50 to measure the steady state.
+  // full run warms each target with 2500 requests per scenario at concurrency 50 to measure the steady state.
   for (const target of TARGETS) {
     await ask(fakeOf(target).child, "paths", "paths");
-    const [warmRequests, warmConcurrency] = QUICK ? [30, 10] : [1000, 50];
+    const [warmRequests, warmConcurrency] = [WARM_REQUESTS, QUICK ? 10 : 50];
     const agent = new http.Agent({ keepAlive: true, maxSockets: warmConcurrency });
     for (const scenario of SCENARIOS)
       await pool(warmRequests, warmConcurrency, () => request(target, scenario, agent, servers[target]).catch(() => undefined));
@@ -364,7 +371,7 @@ async function main() {
           const total = [];
           let failures = 0;
           const started = performance.now();
-          await pool(count, concurrency, async () => {
+          const done = await poolFor({ count, ms: ROUND_MS, concurrency }, async () => {
             try {
               const response = await request(target, scenario, agent, servers[target]);
               ttfe.push(response.ttfe);
@@ -381,9 +388,9 @@ async function main() {
           phase.failures += failures;
           results[target].failures += failures;
           phase.rounds.push({
-            rps: count / (wallMs / 1000),
-            cpu: (cpuMs(pid) - cpuBefore) / count,
-            redisCpu: target === "ours-redis" ? (cpuMs(REDIS.pid) - redisCpuBefore) / count : NaN,
+            rps: done / (wallMs / 1000),
+            cpu: (cpuMs(pid) - cpuBefore) / done,
+            redisCpu: target === "ours-redis" ? (cpuMs(REDIS.pid) - redisCpuBefore) / done : NaN,
             ttfeP50: percentile(ttfe, 50),
             ttfeP99: percentile(ttfe, 99),
             totalP50: percentile(total, 50),
@@ -822,8 +829,10 @@ function report(results, imports, footprint) {
     [
       "Scenarios: **text** (a 50-token answer) and **tool** (the LLM calls the server action `sayHello`, then answers in 50 tokens).",
       "Every answer is validated (event order, complete text, the action's result); an invalid answer counts as a failure,",
-      `not as a fast answer. Every point (scenario × concurrency) runs ${ROUNDS} rounds of ${Object.values(REQUESTS).join("/")}`,
-      `requests per target (concurrency ${CONCURRENCY.join("/")}), each round in another target order and after as many unmeasured`,
+      `not as a fast answer. Each target first answers ${WARM_REQUESTS} unmeasured requests per scenario.`,
+      `Every point (scenario × concurrency) runs ${ROUNDS} rounds per target of at least ${Object.values(REQUESTS).join("/")}`,
+      `requests (concurrency ${CONCURRENCY.join("/")})${ROUND_MS > 0 ? ` and at least ${ROUND_MS / 1000} s` : ""},`,
+      "each round in another target order and after as many unmeasured",
       "requests as its concurrency on the round's connections (so that every round measures warm connections);",
       "req/s shows the median round and the slowest–fastest; latencies and CPU are the median over the rounds of each round's figure.",
       "TTFE = time to the first event.",

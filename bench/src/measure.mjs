@@ -82,3 +82,21 @@ export async function pool(count, concurrency, task) {
   });
   await Promise.all(workers);
 }
+
+/**
+ * Runs tasks with at most `concurrency` at once until at least `count` have started and at least `ms` have passed
+ * since the first started; resolves with how many ran (each started task runs to its end).
+ */
+export async function poolFor({ count, ms, concurrency }, task) {
+  let next = 0;
+  const deadline = performance.now() + ms;
+  const more = () => next < count || performance.now() < deadline;
+  const workers = Array.from({ length: concurrency }, async () => {
+    while (more()) {
+      const index = next++;
+      await task(index);
+    }
+  });
+  await Promise.all(workers);
+  return next;
+}
