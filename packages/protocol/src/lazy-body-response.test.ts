@@ -50,6 +50,23 @@ describe("lazyBodyResponse", () => {
     expect(await copy.text()).toBe("both");
   });
 
+  it("hands out its body stream alone (no response behind it yet), read later by text() or by its reader", async () => {
+    const held = lazyBodyResponse(() => bytesOf("held"), { status: 200, headers: {} });
+    const stream = held.body;
+    expect(held.bodyUsed).toBe(false);
+    expect(held.body).toBe(stream);
+    expect(await held.text()).toBe("held");
+    expect(held.bodyUsed).toBe(true);
+    const read = lazyBodyResponse(() => bytesOf("read"), { status: 200, headers: {} });
+    const reader = read.body!.getReader();
+    expect(read.bodyUsed).toBe(true);
+    while (!(await reader.read()).done);
+    reader.releaseLock();
+    expect(read.bodyUsed).toBe(true);
+    await expect(read.text()).rejects.toThrow(TypeError);
+    expect(() => read.clone()).toThrow(TypeError);
+  });
+
   it("may have no body at all", async () => {
     const empty = lazyBodyResponse(() => null, { status: 200, headers: {} });
     expect(empty.body).toBeNull();

@@ -13,6 +13,8 @@ type Init = { status: number; statusText?: string; headers: HeadersInit };
 function defineLazyBodyResponse() {
   return class LazyBodyResponse extends Response {
     #makeBody: MakeBody | undefined;
+    /** The body stream, once asked for (`body`), before anything needed a whole response. */
+    #stream: ReadableStream<Uint8Array> | null | undefined;
     #real: Response | undefined;
 
     constructor(makeBody: MakeBody, init: Init) {
@@ -20,14 +22,40 @@ function defineLazyBodyResponse() {
       this.#makeBody = makeBody;
     }
 
-    /** The response with its body, made on first use. */
+    /** The body stream, made on first use (a holder of `body` alone, such as an SDK's backstop, needs no more). */
+    static #body(response: LazyBodyResponse): ReadableStream<Uint8Array> | null {
+      if (response.#real !== undefined) return response.#real.body;
+      if (response.#stream === undefined) {
+        response.#stream = response.#makeBody?.() ?? null;
+        response.#makeBody = undefined;
+      }
+      return response.#stream;
+    }
+
+    /** The response with its body (the stream handed out, if it was), made on first use. */
     static #materialized(response: LazyBodyResponse): Response {
       if (response.#real === undefined) {
-        const body = response.#makeBody?.() ?? null;
-        response.#makeBody = undefined;
+        const body = LazyBodyResponse.#body(response);
+        // a stream that was read or locked cannot make a response: the body is used, as a plain response says
+        if (body !== null && body.locked) throw new TypeError("Body is unusable: Body has already been read");
         response.#real = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+        response.#stream = undefined;
       }
       return response.#real;
+    }
+
+    /** Whether the body was read: the stream handed out counts once read (or, unlike a plain response, locked). */
+    static #used(response: LazyBodyResponse): boolean {
+      if (response.#real !== undefined) return response.#real.bodyUsed;
+      const stream = response.#stream;
+      if (stream == null) return false;
+      if (stream.locked) return true;
+      try {
+        // a stream read and let go is disturbed: a response of it refuses it
+        return LazyBodyResponse.#materialized(response).bodyUsed;
+      } catch {
+        return true;
+      }
     }
 
     static {
@@ -36,13 +64,13 @@ function defineLazyBodyResponse() {
       Object.defineProperties(LazyBodyResponse.prototype, {
         body: {
           get: function body(this: LazyBodyResponse) {
-            return real(this).body;
+            return LazyBodyResponse.#body(this);
           },
           configurable: true,
         },
         bodyUsed: {
           get: function bodyUsed(this: LazyBodyResponse) {
-            return this.#real?.bodyUsed ?? false;
+            return LazyBodyResponse.#used(this);
           },
           configurable: true,
         },
@@ -52,7 +80,14 @@ function defineLazyBodyResponse() {
         if (!(method in Response.prototype)) continue;
         Object.defineProperty(LazyBodyResponse.prototype, method, {
           value: function (this: LazyBodyResponse) {
-            const response = real(this) as unknown as Record<string, () => unknown>;
+            let response: Record<string, () => unknown>;
+            try {
+              response = real(this) as unknown as Record<string, () => unknown>;
+            } catch (error) {
+              // a used body: clone() throws, the readers reject, as on a plain response
+              if (method === "clone") throw error;
+              return Promise.reject(error);
+            }
             return response[method]!();
           },
           configurable: true,

@@ -119,8 +119,9 @@ export function nodeHttpFetch(options: { maxSockets?: number } = {}): typeof fet
         incoming = res;
         // a read that the abort interrupts fails with the abort error; after the body ended, nothing to do
         res.once("close", () => signal?.removeEventListener("abort", onAbort));
-        const headers = new Headers();
-        for (let i = 0; i < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i]!, res.rawHeaders[i + 1]!);
+        // name-value pairs, which the response takes in one fill (a `Headers` here would be copied again)
+        const headers: [string, string][] = [];
+        for (let i = 0; i < res.rawHeaders.length; i += 2) headers.push([res.rawHeaders[i]!, res.rawHeaders[i + 1]!]);
         const status = res.statusCode ?? 502;
         const noBody = status === 204 || status === 304 || init?.method === "HEAD";
         // the web body is made only when asked for, and reads the Node stream only when read (an error body the SDK
