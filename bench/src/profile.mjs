@@ -1,4 +1,4 @@
-// `pnpm --filter @copilot-runtime/bench profile [--requests 3000] [--server <server script>] [--provider openai]`:
+// `pnpm --filter @copilot-runtime/bench profile [--requests 3000] [--warmup 2500] [--server <server script>] [--provider openai]`:
 // where a server's CPU goes at concurrency 50. The server (default: bench/src/server-ours.mjs; `--server` takes any
 // target's script, e.g. a baseline checkout's) runs under `node --cpu-prof` on CPU 0, the fake provider and the load
 // generator on CPU 1, as in `pnpm bench`. Every sample is given to the nearest frame of a package (ours, the vendor
@@ -15,6 +15,7 @@ import { cpuMs, pool, streamRequest } from "./measure.mjs";
 
 const option = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const REQUESTS = Number(option("--requests", "3000"));
+const WARMUP = Number(option("--warmup", "2500"));
 const PROVIDER = option("--provider", "openai");
 const SERVER = option("--server", fileURLToPath(new URL("./server-ours.mjs", import.meta.url)));
 const TOP = Number(option("--top", "25"));
@@ -44,7 +45,7 @@ const ask = async () => {
   if (answer.status !== 200 || !answer.text.includes("RUN_FINISHED"))
     throw new Error(`invalid answer: ${answer.status} ${answer.text.slice(0, 200)}`);
 };
-await pool(200, 50, ask); // warm-up
+await pool(WARMUP, 50, ask); // warm-up, as the bench does (V8 optimizes per-request code late)
 const cpuBefore = cpuMs(server.child.pid);
 const started = performance.now();
 await pool(REQUESTS, 50, ask);
