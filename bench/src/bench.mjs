@@ -1,13 +1,15 @@
 // `pnpm bench`: Copilot Runtime side by side with the published CopilotKit runtime (v1 and v2 APIs), with the Vercel
-// AI SDK 6 on its own, and with the limit (the bench talking to the fake provider directly), in one run: three rounds (five
-// at concurrency 50) per point, alternating targets, every answer validated. The servers under test run on CPU 0, the fake providers and
-// the load generator on CPU 1 (`taskset`), when the machine has both.
+// AI SDK 6 on its own, and with the limit (the bench talking to the fake provider directly), in one run: three rounds
+// (five at concurrency 50) per point, alternating targets, every answer validated. The servers under test run on
+// CPU 0, the fake providers and the load generator on CPU 1 (`taskset`), when the machine has both.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { ask, start as startChild } from "./children.mjs";
 import { measureFootprint } from "./footprint.mjs";
 import { cpuMs, percentile, pool, poolFor, rssMiB, streamRequest } from "./measure.mjs";
@@ -346,6 +348,20 @@ async function main() {
     }
   }
 
+  /**
+   * The apparatus, clean before every round: the load generator (this process) and the target's fake provider collect
+   * their garbage and settle, so that a round does not pay for the one before it (after a limit target's round of
+   * thousands of answers, both had been collecting its garbage during the next target's round). The servers under
+   * test are left as they are: their garbage is part of what they cost.
+   */
+  v8.setFlagsFromString("--expose-gc");
+  const collectGarbage = vm.runInNewContext("gc");
+  async function quiet(target) {
+    collectGarbage();
+    await ask(fakeOf(target).child, "gc", "collected");
+    await settled(fakeOf(target).pid);
+  }
+
   let point = 0;
   for (const scenario of SCENARIOS) {
     for (const concurrency of CONCURRENCY) {
@@ -359,6 +375,7 @@ async function main() {
         const rotated = [...TARGETS.slice(shift), ...TARGETS.slice(0, shift)];
         for (const target of round % 2 === 1 ? rotated.toReversed() : rotated) {
           const phase = results[target].phases[key];
+          await quiet(target);
           const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
           // the round's connections first (client → server, and the server's to its provider), not measured: each
           // round then measures the steady state, whichever targets ran (and let connections idle) in between
@@ -832,7 +849,8 @@ function report(results, imports, footprint) {
       "Scenarios: **text** (a 50-token answer) and **tool** (the LLM calls the server action `sayHello`, then answers in 50 tokens).",
       "Every answer is validated (event order, complete text, the action's result); an invalid answer counts as a failure,",
       `not as a fast answer. Each target first answers ${WARM_REQUESTS} unmeasured requests per scenario.`,
-      `Every point (scenario × concurrency) runs ${Object.values(ROUNDS_AT).join("/")} rounds per target of at least ${Object.values(REQUESTS).join("/")}`,
+      `Every point (scenario × concurrency) runs ${Object.values(ROUNDS_AT).join("/")} rounds per target of at least`,
+      Object.values(REQUESTS).join("/"),
       `requests (concurrency ${CONCURRENCY.join("/")})${ROUND_MS > 0 ? ` and at least ${ROUND_MS / 1000} s` : ""},`,
       "each round in another target order and after as many unmeasured",
       "requests as its concurrency on the round's connections (so that every round measures warm connections);",
