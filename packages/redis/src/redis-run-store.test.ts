@@ -146,6 +146,17 @@ describe.skipIf(!hasRedisServer)("RedisRunStore", () => {
     });
     await a.end("t-after", "r3", [user("hi")]);
     expect(await a.connect("t-after")).toEqual({ messages: [user("hi")] });
+    // its stop channel came back too: another instance's stop reaches a run here at once (not at the next renewal)
+    const stopped = vi.fn();
+    await a.begin({ threadKey: "t-stop-after", runId: "r4", messages: [user("hi")], abort: stopped });
+    await vi.waitFor(
+      async () => {
+        await store().stop("t-stop-after");
+        expect(stopped).toHaveBeenCalled();
+      },
+      { timeout: 3000, interval: 200 },
+    );
+    await a.end("t-stop-after", "r4", [user("hi")]);
   });
 
   it("refuses a misconfiguration", () => {

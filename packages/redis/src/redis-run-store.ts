@@ -269,10 +269,17 @@ export class RedisRunStore {
 
   private subscribe(): Promise<Redis> {
     this.subscriber ??= (async () => {
-      const subscriber = this.client.duplicate();
+      // ioredis's own resubscribe after a reconnect leaves its promise unhandled: closing the store while it is under
+      // way (right after Redis came back) failed it as an unhandled rejection. The store resubscribes itself instead.
+      const subscriber = this.client.duplicate({ autoResubscribe: false });
       this.watch(subscriber);
       subscriber.on("message", (_channel: string, message: string) => this.onStop(message));
+      let subscribed = false;
+      subscriber.on("ready", () => {
+        if (subscribed) subscriber.subscribe(stopChannel(this.prefix)).catch((error: unknown) => this.report(error));
+      });
       await subscriber.subscribe(stopChannel(this.prefix));
+      subscribed = true;
       return subscriber;
     })().catch((error: unknown) => {
       this.subscriber = undefined;
