@@ -73,14 +73,7 @@ export function streamRequest(agent, port, path, body, headers = {}) {
 
 /** Runs `count` tasks with at most `concurrency` at once. */
 export async function pool(count, concurrency, task) {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(concurrency, count) }, async () => {
-    while (next < count) {
-      const index = next++;
-      await task(index);
-    }
-  });
-  await Promise.all(workers);
+  await poolFor({ count, ms: 0, concurrency: Math.min(concurrency, count) }, task);
 }
 
 /**

@@ -4,6 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bodyReader, NODE_BODY, type NodeBodyResponse } from "./body-reader.js";
 import { nodeHttpFetch } from "./node-http-fetch.js";
 
+/** Runs `test` against a server of its own (on 127.0.0.1, port 0), closed afterwards with its connections. */
+async function withServer(server: Server, test: (origin: string) => Promise<void>): Promise<void> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    await test(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
 let server: Server;
 let base: string;
 let connections = 0;
@@ -183,18 +194,13 @@ describe("nodeHttpFetch", () => {
       }
       res.end(`answered ${req.method}`);
     });
-    await new Promise<void>((resolve) => dropping.listen(0, "127.0.0.1", resolve));
-    const url = `http://127.0.0.1:${(dropping.address() as AddressInfo).port}/`;
-    try {
+    await withServer(dropping, async (origin) => {
       const fetchOnce = nodeHttpFetch()!;
-      expect(await (await fetchOnce(url, { method: "POST", body: "1" })).text()).toBe("answered POST");
+      expect(await (await fetchOnce(`${origin}/`, { method: "POST", body: "1" })).text()).toBe("answered POST");
       // the second request goes out on the pooled connection, which the server drops: it is sent again
-      expect(await (await fetchOnce(url, { method: "POST", body: "2" })).text()).toBe("answered POST");
+      expect(await (await fetchOnce(`${origin}/`, { method: "POST", body: "2" })).text()).toBe("answered POST");
       expect(dropped).toBe(1);
-    } finally {
-      dropping.closeAllConnections();
-      await new Promise((resolve) => dropping.close(resolve));
-    }
+    });
   });
 
   it("does not send a request again when a fresh connection fails, or after the answer began", async () => {
@@ -206,19 +212,14 @@ describe("nodeHttpFetch", () => {
       res.write("part");
       setTimeout(() => req.socket.destroy(), 10);
     });
-    await new Promise<void>((resolve) => failing.listen(0, "127.0.0.1", resolve));
-    const failingBase = `http://127.0.0.1:${(failing.address() as AddressInfo).port}`;
-    try {
+    await withServer(failing, async (origin) => {
       const fetchOnce = nodeHttpFetch()!;
-      await expect(fetchOnce(`${failingBase}/fresh`, { method: "POST", body: "x" })).rejects.toMatchObject({ code: "ECONNRESET" });
+      await expect(fetchOnce(`${origin}/fresh`, { method: "POST", body: "x" })).rejects.toMatchObject({ code: "ECONNRESET" });
       expect(requests).toBe(1);
-      const cut = await fetchOnce(`${failingBase}/cut`, { method: "POST", body: "x" });
+      const cut = await fetchOnce(`${origin}/cut`, { method: "POST", body: "x" });
       await expect(cut.text()).rejects.toThrow();
       expect(requests).toBe(2);
-    } finally {
-      failing.closeAllConnections();
-      await new Promise((resolve) => failing.close(resolve));
-    }
+    });
   });
 
   it("drops an idle pooled connection before the server's announced keep-alive ends, so it is never reused as it closes", async () => {
@@ -226,19 +227,14 @@ describe("nodeHttpFetch", () => {
     const announcing = createServer((_req, res) => res.end("ok"));
     announcing.keepAliveTimeout = 2000; // announced as `Keep-Alive: timeout=2`: the pool drops the connection after 1 s
     announcing.on("connection", () => opened++);
-    await new Promise<void>((resolve) => announcing.listen(0, "127.0.0.1", resolve));
-    const url = `http://127.0.0.1:${(announcing.address() as AddressInfo).port}/`;
-    try {
+    await withServer(announcing, async (origin) => {
       const fetchOnce = nodeHttpFetch()!;
-      await (await fetchOnce(url)).text();
-      await (await fetchOnce(url)).text();
+      await (await fetchOnce(`${origin}/`)).text();
+      await (await fetchOnce(`${origin}/`)).text();
       expect(opened).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 1300));
-      await (await fetchOnce(url)).text();
+      await (await fetchOnce(`${origin}/`)).text();
       expect(opened).toBe(2);
-    } finally {
-      announcing.closeAllConnections();
-      await new Promise((resolve) => announcing.close(resolve));
-    }
+    });
   });
 });
