@@ -102,24 +102,7 @@ export class GeminiAdapter<Client> implements ServiceAdapter {
       let chunks: AsyncIterable<GeminiChunk> | undefined = first.chunks;
       if (first.response !== undefined) {
         const end = new GeminiRequestEnd();
-        let failure: { error: unknown } | undefined;
-        try {
-          for await (const batch of readGeminiChunks(first.response)) {
-            const parts: AdapterPart[] = [];
-            try {
-              for (const chunk of batch) {
-                end.observe(chunk);
-                for (const part of state.parts(chunk)) parts.push(part);
-              }
-            } catch (error) {
-              if (parts.length > 0) yield parts;
-              throw error;
-            }
-            if (parts.length > 0) yield parts;
-          }
-        } catch (error) {
-          failure = { error };
-        }
+        const failure = yield* readRaw(first.response, state, end);
         if (request.signal.aborted) throw abortError(failure?.error);
         // What the SDK does when it reads the stream: an answer that stopped at a checkpoint (cleanly, or broken
         // off) goes on from it in a further request; the SDK's own loop takes over from there.
@@ -146,4 +129,34 @@ export class GeminiAdapter<Client> implements ServiceAdapter {
     if (request.signal.aborted) throw abortError();
     yield [...state.end()];
   }
+}
+
+/**
+ * The parts of a raw response's chunks, a batch per body read (the parts before a failure first); resolves with the
+ * failure, if any, for the caller to weigh against Gemini's continuation.
+ */
+async function* readRaw(
+  response: Response,
+  state: GeminiStreamState,
+  end: GeminiRequestEnd,
+): AsyncGenerator<AdapterPart[], { error: unknown } | undefined> {
+  try {
+    for await (const batch of readGeminiChunks(response)) {
+      const parts: AdapterPart[] = [];
+      let failure: { error: unknown } | undefined;
+      try {
+        for (const chunk of batch) {
+          end.observe(chunk);
+          for (const part of state.parts(chunk)) parts.push(part);
+        }
+      } catch (error) {
+        failure = { error };
+      }
+      if (parts.length > 0) yield parts;
+      if (failure !== undefined) return failure;
+    }
+  } catch (error) {
+    return { error };
+  }
+  return undefined;
 }
