@@ -142,8 +142,17 @@ const serverFile = (target) =>
   TARGET_DEFS[target].file?.() ?? fileURLToPath(new URL(`./server-${TARGET_DEFS[target].script ?? target}.mjs`, import.meta.url));
 const serverArgs = (target, baseURL) => TARGET_DEFS[target].args?.(baseURL) ?? [baseURL];
 
+/**
+ * Node's flags for every process the bench starts (servers under test and fakes alike). `--no-memory-reducer`: V8
+ * shrinks the heap of a process it sees idle, and the bench leaves each server idle for tens of seconds while the
+ * other targets run; after 60 s idle, a warm server of ours spent about twice the CPU per answer on its next 1,500
+ * answers while its heap grew back (0.74 → 1.5 ms; 0.8 ms with this flag), which a server under steady traffic never
+ * pays. Every target gets the same flags.
+ */
+const CHILD_FLAGS = ["--expose-gc", "--no-memory-reducer"];
+
 /** Starts a server script (`pin`: on CPU 0, when the bench pins). */
-const start = (file, args = [], pin = false) => startChild(file, args, pin && PIN.on ? { cpu: 0 } : {});
+const start = (file, args = [], pin = false) => startChild(file, args, { execArgv: CHILD_FLAGS, ...(pin && PIN.on ? { cpu: 0 } : {}) });
 
 function importTime(specifiers) {
   const code = [
@@ -838,6 +847,10 @@ function report(results, imports, footprint) {
     `Measured with \`${command}\` at commit ${commit} on ${new Date().toISOString().slice(0, 10)}: ${machine}.`,
     "",
     `CPUs: ${PIN.note}.`,
+    "",
+    `Every process the bench starts (servers and fakes) runs \`node ${CHILD_FLAGS.join(" ")}\`: without V8's memory ` +
+      "reducer, a server left idle while the other targets run does not shrink its heap and pay for growing it back " +
+      "in its next round.",
     "",
     "Targets, each server in its own process, all against fake providers (`@copilot-runtime/testing` on 127.0.0.1, " +
       "50-token answers, no artificial delay):",
