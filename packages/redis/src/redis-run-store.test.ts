@@ -121,7 +121,8 @@ describe.skipIf(!hasRedisServer)("RedisRunStore", () => {
 
   it("answers store_unavailable while Redis is away, keeps a running run going, and recovers without a restart", async () => {
     const reported: unknown[] = [];
-    const a = store({ operationTimeoutMs: 500 });
+    // a lease long enough that no renewal (every leaseMs / 3) comes within the test: a stop reaches a run by pub/sub only
+    const a = store({ operationTimeoutMs: 500, leaseMs: 600_000 });
     a.reportErrorsTo((error) => reported.push(error));
     const abort = vi.fn();
     await a.begin({ threadKey: "t-outage", runId: "r1", messages: [user("hi")], abort });
@@ -146,7 +147,7 @@ describe.skipIf(!hasRedisServer)("RedisRunStore", () => {
     });
     await a.end("t-after", "r3", [user("hi")]);
     expect(await a.connect("t-after")).toEqual({ messages: [user("hi")] });
-    // its stop channel came back too: another instance's stop reaches a run here at once (not at the next renewal)
+    // its stop channel came back too: another instance's stop reaches a run here (over pub/sub: no renewal comes)
     const stopped = vi.fn();
     await a.begin({ threadKey: "t-stop-after", runId: "r4", messages: [user("hi")], abort: stopped });
     await vi.waitFor(
