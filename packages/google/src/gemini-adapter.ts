@@ -103,10 +103,9 @@ export class GeminiAdapter<Client> implements ServiceAdapter {
       if (first.response !== undefined) {
         const end = new GeminiRequestEnd();
         const failure = yield* readRaw(first.response, state, end);
-        if (request.signal.aborted) throw abortError(failure?.error);
         // What the SDK does when it reads the stream: an answer that stopped at a checkpoint (cleanly, or broken
-        // off) goes on from it in a further request; the SDK's own loop takes over from there.
-        const resumeToken = end.resumeToken;
+        // off) goes on from it in a further request, unless aborted; the SDK's own loop takes over from there.
+        const resumeToken = request.signal.aborted ? undefined : end.resumeToken;
         if (resumeToken !== undefined) {
           state.nextRequest();
           chunks = (await this.binding.generate(client, this.model, gemini, { ...call, continuationToken: resumeToken })).chunks;

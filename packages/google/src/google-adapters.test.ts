@@ -292,6 +292,24 @@ describe.each(genaiBindings)("%s: automatic continuation and retries, as @google
     expect(parts.flatMap((p) => (p.type === "text-delta" ? [p.delta] : [])).join("")).toBe("Hello world");
   });
 
+  it("sends no further request for an answer the client aborted after a checkpoint, and ends in an AbortError", async () => {
+    const frames = [chunkOf("Hello", { continuationToken: "tok-1" }), chunkOf(" wor"), chunkOf("ld", { finishReason: "CONTINUATION" })];
+    fake.enqueue({ ...replayChunks(frames), delayMs: 100 });
+    const before = fake.bodies().length;
+    const controller = new AbortController();
+    const seen: AdapterPart[] = [];
+    const error = await (async () => {
+      for await (const part of make().stream(request({ signal: controller.signal }))) {
+        seen.push(part);
+        controller.abort();
+      }
+    })().catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "AbortError" });
+    expect(seen).not.toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fake.bodies().length - before).toBe(1);
+  });
+
   it("sends no further request for an answer refused by an error chunk, or broken off without a checkpoint", async () => {
     fake.enqueue(textAnswer("never", { errorAfter: 0 }));
     fake.enqueue(textAnswer("one two three", { cutAfter: 1 }));
